@@ -1,0 +1,3 @@
+from yawyas.cli import main
+
+main()

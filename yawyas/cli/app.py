@@ -1,0 +1,103 @@
+"""The typer app, its global options and the one error boundary."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from yawyas import __version__, store
+from yawyas.cli import output
+from yawyas.errors import YawyasError
+from yawyas.settings import Config, Paths, load_config, resolve_paths
+
+class _Boundary(TyperGroup):
+    """The one error boundary: a YawyasError becomes a red sentence and its exit code."""
+
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except YawyasError as exc:
+            obj = ctx.obj
+            if isinstance(obj, State) and obj.debug:
+                raise
+            output.error(exc.message)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            output.error("Interrupted; nothing was half-written.")
+            raise typer.Exit(130) from None
+
+
+app = typer.Typer(
+    cls=_Boundary,
+    name="yawyas",
+    help=(
+        "You are what you stream: your Spotify listening history, kept and profiled on your own"
+        " machine.\n\nExample: yawyas demo"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    """What every command gets: where things live, the config, and a lazily opened store."""
+
+    paths: Paths
+    debug: bool
+    _config: Config | None = None
+    _conn: sqlite3.Connection | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.paths.config_file)
+        return self._config
+
+    def connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = store.connect(self.paths.db)
+        return self._conn
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"yawyas {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="The store file (default: YAWYAS_DB, else yawyas.db in the home).",
+                     envvar="YAWYAS_DB", show_envvar=False),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    ctx.obj = State(paths=resolve_paths(db=db), debug=debug)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def main() -> None:
+    """The `yawyas` entry point."""
+    from yawyas.cli import commands  # noqa: F401  (importing registers the commands)
+
+    app()

@@ -1,0 +1,3 @@
+"""One module per command group; importing this package registers them all."""
+
+from yawyas.cli.commands import history  # noqa: F401

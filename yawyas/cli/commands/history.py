@@ -1,0 +1,109 @@
+"""`yawyas import` and `yawyas export plays`: getting history in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from yawyas import ingest
+from yawyas.cli import output
+from yawyas.cli.app import app, state
+from yawyas.reports import plays as plays_report
+
+export_app = typer.Typer(help="Write your data out for other tools.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Export zips, folders or JSON files.")],
+    keep_going: Annotated[
+        bool,
+        typer.Option("--keep-going", help="Import the good files even when some are bad."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Import Spotify privacy exports (zips, folders or JSON files) into the local store.
+
+    Every kind of export is detected by content; re-importing adds nothing.
+
+    Example: yawyas import ~/Downloads/my_spotify_data.zip
+    """
+    st = state(ctx)
+    conn = st.connect()
+    with output.byte_progress("Importing", enabled=not as_json) as progress:
+        report = ingest.import_paths(conn, paths, keep_going=keep_going, progress=progress)
+    if as_json:
+        output.print_json(_report_doc(report))
+    else:
+        _render_report(report)
+    if report.errors:
+        for f in report.errors:
+            output.error(f.error or f.name)
+        raise typer.Exit(2)
+
+
+def _report_doc(report: ingest.ImportReport) -> dict[str, object]:
+    totals = report.totals
+    assert totals is not None
+    return {
+        "added": report.added,
+        "duplicates": report.duplicates,
+        "skipped": dict(report.skipped),
+        "files": [f.as_dict() for f in report.files],
+        "errors": [{"path": f.name, "error": f.error} for f in report.errors],
+        "store": {
+            "streams": totals.streams,
+            "plays": totals.plays,
+            "listening_ms": totals.listening_ms,
+            "first_played_at": output.utc_iso(totals.first_played_at),
+            "last_played_at": output.utc_iso(totals.last_played_at),
+        },
+    }
+
+
+def _render_report(report: ingest.ImportReport) -> None:
+    table = Table(title="Import", title_justify="left", expand=False)
+    table.add_column("file", overflow="fold")
+    table.add_column("kind")
+    table.add_column("rows", justify="right")
+    table.add_column("added", justify="right")
+    table.add_column("dupes", justify="right")
+    table.add_column("skipped", overflow="fold")
+    for f in report.files:
+        skipped = ", ".join(f"{k}: {v}" for k, v in f.skipped.items())
+        if f.status != "imported":
+            skipped = f.status + (f"; {skipped}" if skipped else "")
+        table.add_row(Path(f.name.split(":")[-1]).name if ":" in f.name else Path(f.name).name,
+                      f.kind, f"{f.rows:,}", f"{f.added:,}", f"{f.duplicates:,}", skipped)
+    output.console.print(table)
+    totals = report.totals
+    assert totals is not None
+    first, last = output.utc_iso(totals.first_played_at), output.utc_iso(totals.last_played_at)
+    output.console.print(
+        f"Added [bold]{report.added:,}[/] streams ({report.duplicates:,} already known). "
+        f"The store holds [bold]{totals.streams:,}[/] streams, [bold]{totals.plays:,}[/] plays, "
+        f"{output.hours(totals.listening_ms)} of listening"
+        + (f", {first[:10]} to {last[:10]}." if first and last else "."),
+        highlight=False,
+    )
+
+
+@export_app.command("plays")
+def export_plays(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .csv, .parquet or .jsonl.")],
+    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (UTC).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD (UTC), inclusive.")] = None,
+) -> None:
+    """Write the clean history, one row per stream, as CSV, Parquet or JSON lines.
+
+    Example: yawyas export plays --out plays.csv --since 2024-01-01
+    """
+    conn = state(ctx).connect()
+    n = plays_report.write_plays(conn, out, since=since, until=until)
+    output.err_console.print(f"Wrote {n:,} streams to {out}.", highlight=False)

@@ -1,0 +1,719 @@
+"""The local store: one SQLite file, the only place with SQL.
+
+Schema in numbered migrations; times are integers (unix seconds, UTC); names live once in small
+dimension tables (artists, titles, albums, items, platforms, reasons) and streams point at them
+with integer keys, so a lifetime of 1,000,000 streams stays small and quick to scan.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yawyas.errors import StoreError
+
+BUSY_TIMEOUT_MS = 30_000
+PLAY_MS = 30_000  # a stream of at least 30 s is a play
+
+# Item kinds and stream sources are small integers in the store; these are their names.
+KINDS = ("unknown", "track", "episode", "audiobook", "video")
+KIND_ID = {name: i for i, name in enumerate(KINDS)}
+SOURCES = (
+    "extended_audio",
+    "extended_video",
+    "account_music",
+    "account_podcast",
+    "account_audiobook",
+    "account_mixed",
+    "api",
+)
+SOURCE_ID = {name: i for i, name in enumerate(SOURCES)}
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_initial",
+        """
+        CREATE TABLE artists (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        -- a title is what account-data files can name: (artist or show or book, track or
+        -- episode or chapter); it is how account data and extended history are matched.
+        CREATE TABLE titles (
+            id INTEGER PRIMARY KEY,
+            artist_id INTEGER REFERENCES artists(id),
+            name TEXT
+        );
+        CREATE TABLE albums (
+            id INTEGER PRIMARY KEY,
+            artist_id INTEGER REFERENCES artists(id),
+            name TEXT NOT NULL,
+            uri TEXT
+        );
+        -- an item is one identity: a Spotify URI, or (kind, title) where there is none.
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            kind INTEGER NOT NULL,
+            uri TEXT UNIQUE,
+            title_id INTEGER NOT NULL REFERENCES titles(id),
+            album_id INTEGER REFERENCES albums(id),
+            author TEXT
+        );
+        CREATE TABLE platforms (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE reasons (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        -- seq 0: a stream with its own identity (extended history, API);
+        -- seq k >= 1: the k-th play of an account-data key not covered by extended history.
+        CREATE TABLE streams (
+            ended_at INTEGER NOT NULL,
+            item_id INTEGER NOT NULL,
+            ms_played INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            title_id INTEGER NOT NULL,
+            source INTEGER NOT NULL,
+            platform_id INTEGER,
+            conn_country TEXT,
+            reason_start INTEGER,
+            reason_end INTEGER,
+            shuffle INTEGER,
+            skipped INTEGER,
+            offline INTEGER,
+            offline_at INTEGER,
+            incognito INTEGER,
+            context_uri TEXT,
+            PRIMARY KEY (ended_at, item_id, ms_played, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX streams_by_title ON streams (title_id, ms_played, ended_at);
+        -- per account-data key: the largest count found in any single imported file
+        CREATE TABLE account_counts (
+            minute INTEGER NOT NULL,
+            title_id INTEGER NOT NULL,
+            ms_played INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            source INTEGER NOT NULL,
+            author TEXT,
+            PRIMARY KEY (minute, title_id, ms_played)
+        ) WITHOUT ROWID;
+        CREATE TABLE imported_files (
+            fingerprint TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            added INTEGER NOT NULL,
+            imported_at INTEGER NOT NULL
+        );
+        -- where a path was seen with this size and mtime, it held these fingerprints
+        CREATE TABLE seen_paths (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            fingerprints TEXT NOT NULL
+        );
+        CREATE TABLE playlists (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            spotify_id TEXT,
+            name TEXT NOT NULL,
+            description TEXT,
+            last_modified TEXT,
+            followers INTEGER,
+            collaborators TEXT,
+            UNIQUE (source, name)
+        );
+        CREATE TABLE playlist_items (
+            playlist_id INTEGER NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            item_id INTEGER REFERENCES items(id),
+            local_uri TEXT,
+            added_at TEXT,
+            PRIMARY KEY (playlist_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE library (
+            category TEXT NOT NULL,
+            key TEXT NOT NULL,
+            item_id INTEGER REFERENCES items(id),
+            data TEXT NOT NULL,
+            PRIMARY KEY (category, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE inferences (
+            name TEXT PRIMARY KEY
+        );
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        INSERT INTO meta (key, value) VALUES ('generation', '0');
+        """,
+    ),
+)
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (and create or migrate) the store at `path`: WAL, a busy timeout, foreign keys."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder for the store {path}: {exc}.") from exc
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA cache_size = -65536")
+        migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a yawyas store (SQLite said: {exc}).") from exc
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply the numbered migrations not yet applied, each in its own transaction."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER)"
+    )
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+    known = {name for name, _ in MIGRATIONS}
+    if done - known:
+        raise StoreError(
+            f"This store was written by a newer yawyas (migrations {sorted(done - known)}); "
+            "upgrade yawyas to open it."
+        )
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, strftime('%s','now'))",
+                (name,),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def _statements(sql: str) -> Iterator[str]:
+    buf: list[str] = []
+    for line in sql.splitlines():
+        buf.append(line)
+        if line.rstrip().endswith(";") and sqlite3.complete_statement("\n".join(buf)):
+            yield "\n".join(buf)
+            buf = []
+    if "".join(buf).strip():
+        yield "\n".join(buf)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: all of it lands, or none of it (also on Ctrl-C)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def bump_generation(conn: sqlite3.Connection) -> None:
+    """Mark the history as changed, so cached analyses are recomputed."""
+    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+
+
+def load_generation(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return int(row[0]) if row else 0
+
+
+# --------------------------------------------------------------------------- dimensions
+
+
+class Dimensions:
+    """In-memory maps from names to the integer keys of the dimension tables.
+
+    Loaded once per import; new keys are assigned here and written with `flush`, so the hot
+    path of an import is dictionary look-ups, not SQL.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.artists: dict[str, int] = {
+            name: i for i, name in conn.execute("SELECT id, name FROM artists")
+        }
+        self.titles: dict[tuple[int | None, str | None], int] = {
+            (a, n): i for i, a, n in conn.execute("SELECT id, artist_id, name FROM titles")
+        }
+        self.albums: dict[tuple[int | None, str], int] = {
+            (a, n): i for i, a, n in conn.execute("SELECT id, artist_id, name FROM albums")
+        }
+        self.items_by_uri: dict[str, tuple[int, int]] = {}
+        self.items_by_title: dict[tuple[int, int], int] = {}
+        for i, kind, uri, title_id in conn.execute("SELECT id, kind, uri, title_id FROM items"):
+            if uri is None:
+                self.items_by_title[(kind, title_id)] = i
+            else:
+                self.items_by_uri[uri] = (i, title_id)
+        self.platforms: dict[str, int] = {
+            name: i for i, name in conn.execute("SELECT id, name FROM platforms")
+        }
+        self.reasons: dict[str, int] = {
+            name: i for i, name in conn.execute("SELECT id, name FROM reasons")
+        }
+        self._next = {
+            table: (conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0] + 1)
+            for table in ("artists", "titles", "albums", "items", "platforms", "reasons")
+        }
+        self._new: dict[str, list[tuple[Any, ...]]] = {table: [] for table in self._next}
+
+    def _take(self, table: str) -> int:
+        i: int = self._next[table]
+        self._next[table] = i + 1
+        return i
+
+    def artist(self, name: str | None) -> int | None:
+        if name is None:
+            return None
+        i = self.artists.get(name)
+        if i is None:
+            i = self.artists[name] = self._take("artists")
+            self._new["artists"].append((i, name))
+        return i
+
+    def title(self, artist: str | None, name: str | None) -> int:
+        artist_id = self.artist(artist)
+        key = (artist_id, name)
+        i = self.titles.get(key)
+        if i is None:
+            i = self.titles[key] = self._take("titles")
+            self._new["titles"].append((i, artist_id, name))
+        return i
+
+    def album(self, artist: str | None, name: str | None, uri: str | None = None) -> int | None:
+        if name is None:
+            return None
+        artist_id = self.artist(artist)
+        key = (artist_id, name)
+        i = self.albums.get(key)
+        if i is None:
+            i = self.albums[key] = self._take("albums")
+            self._new["albums"].append((i, artist_id, name, uri))
+        return i
+
+    def item(
+        self,
+        kind: int,
+        uri: str | None,
+        artist: str | None,
+        name: str | None,
+        album: str | None = None,
+        album_uri: str | None = None,
+        author: str | None = None,
+    ) -> tuple[int, int]:
+        """The (item id, title id) of one identity: its URI, else (kind, artist, name)."""
+        if uri is not None:
+            found = self.items_by_uri.get(uri)
+            if found is not None:
+                return found
+            title_id = self.title(artist, name)
+            i = self._take("items")
+            self.items_by_uri[uri] = (i, title_id)
+        else:
+            title_id = self.title(artist, name)
+            j = self.items_by_title.get((kind, title_id))
+            if j is not None:
+                return j, title_id
+            i = self.items_by_title[(kind, title_id)] = self._take("items")
+        album_id = self.album(artist, album, album_uri)
+        self._new["items"].append((i, kind, uri, title_id, album_id, author))
+        return i, title_id
+
+    def platform(self, name: str | None) -> int | None:
+        if name is None:
+            return None
+        i = self.platforms.get(name)
+        if i is None:
+            i = self.platforms[name] = self._take("platforms")
+            self._new["platforms"].append((i, name))
+        return i
+
+    def reason(self, name: str | None) -> int | None:
+        if name is None:
+            return None
+        i = self.reasons.get(name)
+        if i is None:
+            i = self.reasons[name] = self._take("reasons")
+            self._new["reasons"].append((i, name))
+        return i
+
+    def flush(self) -> None:
+        """Write the keys assigned since the last flush (inside the caller's transaction)."""
+        sql = {
+            "artists": "INSERT INTO artists (id, name) VALUES (?, ?)",
+            "titles": "INSERT INTO titles (id, artist_id, name) VALUES (?, ?, ?)",
+            "albums": "INSERT INTO albums (id, artist_id, name, uri) VALUES (?, ?, ?, ?)",
+            "items": "INSERT INTO items (id, kind, uri, title_id, album_id, author)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            "platforms": "INSERT INTO platforms (id, name) VALUES (?, ?)",
+            "reasons": "INSERT INTO reasons (id, name) VALUES (?, ?)",
+        }
+        for table in ("artists", "titles", "albums", "items", "platforms", "reasons"):
+            rows = self._new[table]
+            if rows:
+                self.conn.executemany(sql[table], rows)
+                rows.clear()
+
+
+# --------------------------------------------------------------------------- streams
+
+STREAM_COLUMNS = (
+    "ended_at",
+    "item_id",
+    "ms_played",
+    "seq",
+    "title_id",
+    "source",
+    "platform_id",
+    "conn_country",
+    "reason_start",
+    "reason_end",
+    "shuffle",
+    "skipped",
+    "offline",
+    "offline_at",
+    "incognito",
+    "context_uri",
+)
+_INSERT_STREAM = (
+    f"INSERT OR IGNORE INTO streams ({', '.join(STREAM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(STREAM_COLUMNS))})"
+)
+
+
+def save_streams(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> int:
+    """Insert streams (tuples in STREAM_COLUMNS order); return how many were new."""
+    before = conn.total_changes
+    conn.executemany(_INSERT_STREAM, rows)
+    return conn.total_changes - before
+
+
+AccountKey = tuple[int, int, int]  # (minute, title_id, ms_played)
+
+
+def load_account_keys(conn: sqlite3.Connection) -> set[AccountKey]:
+    return {
+        (m, t, ms) for m, t, ms in conn.execute("SELECT minute, title_id, ms_played FROM account_counts")
+    }
+
+
+def save_account_counts(
+    conn: sqlite3.Connection, counts: dict[AccountKey, int], source: int, authors: dict[int, str]
+) -> None:
+    """Merge one file's per-key counts: the store keeps the largest count of any single file."""
+    conn.executemany(
+        "INSERT INTO account_counts (minute, title_id, ms_played, n, source, author)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (minute, title_id, ms_played) DO UPDATE SET"
+        " n = max(n, excluded.n), source = min(source, excluded.source),"
+        " author = coalesce(author, excluded.author)",
+        [(m, t, ms, n, source, authors.get(t)) for (m, t, ms), n in counts.items()],
+    )
+
+
+ACCOUNT_KIND = {
+    SOURCE_ID["account_music"]: KIND_ID["track"],
+    SOURCE_ID["account_mixed"]: KIND_ID["track"],
+    SOURCE_ID["account_podcast"]: KIND_ID["episode"],
+    SOURCE_ID["account_audiobook"]: KIND_ID["audiobook"],
+}
+
+
+def materialize_account_streams(
+    conn: sqlite3.Connection, dims: Dimensions, keys: Iterable[AccountKey]
+) -> int:
+    """Make the store hold, per account key, max(0, largest file count - extended streams on it).
+
+    Returns the net change in the number of streams. Depends only on what is stored, so the
+    result does not depend on the order files were imported in.
+    """
+    net = 0
+    for minute, title_id, ms in keys:
+        row = conn.execute(
+            "SELECT n, source, author FROM account_counts"
+            " WHERE minute = ? AND title_id = ? AND ms_played = ?",
+            (minute, title_id, ms),
+        ).fetchone()
+        if row is None:
+            continue
+        n, source, author = row
+        start = minute * 60
+        covered = conn.execute(
+            "SELECT count(*) FROM streams WHERE title_id = ? AND ms_played = ?"
+            " AND ended_at BETWEEN ? AND ? AND seq = 0",
+            (title_id, ms, start, start + 59),
+        ).fetchone()[0]
+        want = max(0, n - covered)
+        kind = ACCOUNT_KIND[source]
+        item_id = dims.items_by_title.get((kind, title_id))
+        if item_id is None:
+            artist_id, name = conn.execute(
+                "SELECT artist_id, name FROM titles WHERE id = ?", (title_id,)
+            ).fetchone()
+            artist = None
+            if artist_id is not None:
+                artist = conn.execute(
+                    "SELECT name FROM artists WHERE id = ?", (artist_id,)
+                ).fetchone()[0]
+            item_id, _ = dims.item(kind, None, artist, name, author=author)
+            dims.flush()
+        have_rows = conn.execute(
+            "SELECT item_id, seq, source FROM streams WHERE ended_at = ? AND ms_played = ?"
+            " AND title_id = ? AND seq > 0",
+            (start, ms, title_id),
+        ).fetchall()
+        if len(have_rows) == want and all(r[0] == item_id and r[2] == source for r in have_rows):
+            continue
+        conn.execute(
+            "DELETE FROM streams WHERE ended_at = ? AND ms_played = ? AND title_id = ? AND seq > 0",
+            (start, ms, title_id),
+        )
+        conn.executemany(
+            _INSERT_STREAM,
+            [
+                (start, item_id, ms, k, title_id, source, *([None] * 10))
+                for k in range(1, want + 1)
+            ],
+        )
+        net += want - len(have_rows)
+    return net
+
+
+# --------------------------------------------------------------------------- files
+
+
+def load_seen_path(conn: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> list[str]:
+    """Fingerprints last read from `path` if it still has this size and mtime, else []."""
+    row = conn.execute(
+        "SELECT fingerprints FROM seen_paths WHERE path = ? AND size = ? AND mtime_ns = ?",
+        (path, size, mtime_ns),
+    ).fetchone()
+    return row[0].split(",") if row and row[0] else []
+
+
+def save_seen_path(
+    conn: sqlite3.Connection, path: str, size: int, mtime_ns: int, fingerprints: Sequence[str]
+) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO seen_paths (path, size, mtime_ns, fingerprints) VALUES (?, ?, ?, ?)",
+        (path, size, mtime_ns, ",".join(fingerprints)),
+    )
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    fingerprint: str
+    name: str
+    kind: str
+    rows: int
+    added: int
+
+
+def load_imported(conn: sqlite3.Connection, fingerprint: str) -> ImportedFile | None:
+    row = conn.execute(
+        "SELECT fingerprint, name, kind, rows, added FROM imported_files WHERE fingerprint = ?",
+        (fingerprint,),
+    ).fetchone()
+    return ImportedFile(*row) if row else None
+
+
+def save_imported(conn: sqlite3.Connection, f: ImportedFile) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO imported_files (fingerprint, name, kind, rows, added, imported_at)"
+        " VALUES (?, ?, ?, ?, ?, strftime('%s','now'))",
+        (f.fingerprint, f.name, f.kind, f.rows, f.added),
+    )
+
+
+# --------------------------------------------------------------------------- other data
+
+
+def save_playlist(
+    conn: sqlite3.Connection,
+    source: str,
+    name: str,
+    meta: dict[str, Any],
+    items: Sequence[tuple[int | None, str | None, str | None]],
+) -> bool:
+    """Keep the newest version of a playlist (by lastModifiedDate); True when it changed."""
+    row = conn.execute(
+        "SELECT id, last_modified FROM playlists WHERE source = ? AND name = ?", (source, name)
+    ).fetchone()
+    modified = meta.get("last_modified") or ""
+    if row is not None:
+        if (row[1] or "") > modified:
+            return False
+        current = conn.execute(
+            "SELECT item_id, local_uri, added_at FROM playlist_items WHERE playlist_id = ?"
+            " ORDER BY position",
+            (row[0],),
+        ).fetchall()
+        if (row[1] or "") == modified and [tuple(r) for r in current] >= [tuple(i) for i in items]:
+            return False
+        playlist_id = row[0]
+        conn.execute(
+            "UPDATE playlists SET description = ?, last_modified = ?, followers = ?,"
+            " collaborators = ? WHERE id = ?",
+            (meta.get("description"), modified, meta.get("followers"), meta.get("collaborators"),
+             playlist_id),
+        )
+        conn.execute("DELETE FROM playlist_items WHERE playlist_id = ?", (playlist_id,))
+    else:
+        cur = conn.execute(
+            "INSERT INTO playlists (source, spotify_id, name, description, last_modified,"
+            " followers, collaborators) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (source, meta.get("spotify_id"), name, meta.get("description"), modified,
+             meta.get("followers"), meta.get("collaborators")),
+        )
+        playlist_id = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO playlist_items (playlist_id, position, item_id, local_uri, added_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(playlist_id, pos, *item) for pos, item in enumerate(items)],
+    )
+    return True
+
+
+def save_library(
+    conn: sqlite3.Connection, rows: Sequence[tuple[str, str, int | None, str]]
+) -> int:
+    """Upsert (category, key, item_id, json) library entries; return how many were new."""
+    before = conn.total_changes
+    conn.executemany(
+        "INSERT OR IGNORE INTO library (category, key, item_id, data) VALUES (?, ?, ?, ?)", rows
+    )
+    return conn.total_changes - before
+
+
+def save_inferences(conn: sqlite3.Connection, names: Sequence[str]) -> int:
+    before = conn.total_changes
+    conn.executemany("INSERT OR IGNORE INTO inferences (name) VALUES (?)", [(n,) for n in names])
+    return conn.total_changes - before
+
+
+def load_inferences(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM inferences ORDER BY name")]
+
+
+# --------------------------------------------------------------------------- reads
+
+
+@dataclass(frozen=True)
+class Totals:
+    streams: int
+    plays: int
+    listening_ms: int
+    first_played_at: int | None
+    last_played_at: int | None
+
+
+def load_totals(conn: sqlite3.Connection) -> Totals:
+    row = conn.execute(
+        "SELECT count(*), coalesce(sum(ms_played >= ?), 0), coalesce(sum(ms_played), 0),"
+        " min(ended_at), max(ended_at) FROM streams",
+        (PLAY_MS,),
+    ).fetchone()
+    return Totals(*row)
+
+
+_BOOL_COLUMNS = {"shuffle": "shuffle", "skipped": "skipped", "offline": "offline",
+                 "incognito": "incognito_mode"}
+
+
+def load_streams(
+    conn: sqlite3.Connection, since: int | None = None, until: int | None = None
+) -> pd.DataFrame:
+    """Every stream as a frame (one row per stream), optionally within [since, until) UTC seconds.
+
+    Columns: played_at (UTC seconds of the end), ms_played, kind, track_name, artist_name,
+    album_name, uri, platform, conn_country, reason_start, reason_end, shuffle, skipped,
+    offline, incognito_mode (nullable booleans), offline_at, source, context_uri, item_id.
+    """
+    where, args = [], []
+    if since is not None:
+        where.append("ended_at >= ?")
+        args.append(since)
+    if until is not None:
+        where.append("ended_at < ?")
+        args.append(until)
+    sql = (
+        "SELECT ended_at, ms_played, item_id, source, platform_id, conn_country, reason_start,"
+        " reason_end, shuffle, skipped, offline, incognito, offline_at, context_uri FROM streams"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY ended_at, item_id, ms_played, seq"
+    )
+    rows = conn.execute(sql, args).fetchall()
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 14
+    frame = pd.DataFrame(
+        {
+            "played_at": np.asarray(cols[0], dtype=np.int64),
+            "ms_played": np.asarray(cols[1], dtype=np.int64),
+        }
+    )
+    item_ids = np.asarray(cols[2], dtype=np.int64)
+    items = pd.read_sql_query(
+        "SELECT i.id, i.kind, i.uri, t.name AS track_name, a.name AS artist_name,"
+        " al.name AS album_name FROM items i JOIN titles t ON t.id = i.title_id"
+        " LEFT JOIN artists a ON a.id = t.artist_id LEFT JOIN albums al ON al.id = i.album_id",
+        conn,
+    ).set_index("id")
+    pos = items.index.get_indexer(item_ids)
+    frame["kind"] = pd.Series(
+        np.asarray(KINDS, dtype=object)[items["kind"].to_numpy()[pos]]
+        if len(pos) else np.empty(0, dtype=object),
+        dtype=object,
+    )
+    video = np.asarray(cols[3], dtype=np.int64) == SOURCE_ID["extended_video"]
+    frame.loc[video, "kind"] = "video"
+    for name in ("track_name", "artist_name", "album_name", "uri"):
+        values = items[name].to_numpy(dtype=object)
+        frame[name] = values[pos] if len(pos) else np.empty(0, dtype=object)
+    lookups = {
+        "platform": dict(conn.execute("SELECT id, name FROM platforms").fetchall()),
+        "reason": dict(conn.execute("SELECT id, name FROM reasons").fetchall()),
+    }
+    frame["platform"] = _decode(cols[4], lookups["platform"])
+    frame["conn_country"] = pd.Series(cols[5], dtype=object)
+    frame["reason_start"] = _decode(cols[6], lookups["reason"])
+    frame["reason_end"] = _decode(cols[7], lookups["reason"])
+    for i, name in zip(range(8, 12), ("shuffle", "skipped", "offline", "incognito_mode"), strict=True):
+        frame[name] = pd.array(cols[i], dtype="boolean") if rows else pd.array([], dtype="boolean")
+    frame["offline_at"] = pd.array(cols[12], dtype="Int64") if rows else pd.array([], dtype="Int64")
+    frame["source"] = pd.Series(
+        np.asarray(SOURCES, dtype=object)[np.asarray(cols[3], dtype=np.int64)]
+        if rows else np.empty(0, dtype=object),
+        dtype=object,
+    )
+    frame["context_uri"] = pd.Series(cols[13], dtype=object)
+    frame["item_id"] = item_ids
+    return frame
+
+
+def _decode(codes: Sequence[int | None], names: dict[int, str]) -> pd.Series:
+    return pd.Series([names.get(c) if c is not None else None for c in codes], dtype=object)
