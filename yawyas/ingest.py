@@ -10,15 +10,21 @@ Dedupe, so counts agree with the person's own files:
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
+from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import numpy as np
 import orjson
 
 from yawyas import store
@@ -28,34 +34,9 @@ from yawyas.sources import exports
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
 _EPOCH = date(1970, 1, 1)
-_day_cache: dict[str, int] = {}
 
-
-def _day_seconds(day: str) -> int:
-    s = _day_cache.get(day)
-    if s is None:
-        s = _day_cache[day] = (date.fromisoformat(day) - _EPOCH).days * 86_400
-    return s
-
-
-def parse_ts(ts: Any) -> int | None:
-    """Unix seconds of an extended-history `ts` ("2019-03-13T20:15:03Z"), None if unreadable."""
-    if not isinstance(ts, str):
-        return None
-    try:
-        if len(ts) == 20 and ts[10] == "T" and ts[19] == "Z":
-            return (
-                _day_seconds(ts[:10])
-                + int(ts[11:13]) * 3600
-                + int(ts[14:16]) * 60
-                + int(ts[17:19])
-            )
-        parsed = datetime.fromisoformat(ts)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp())
+# Above this many bytes, files are read and parsed in worker processes while this one saves.
+PARALLEL_BYTES = 64 * 1024 * 1024
 
 
 def parse_end_minute(end_time: Any) -> int | None:
@@ -63,30 +44,23 @@ def parse_end_minute(end_time: Any) -> int | None:
     if not isinstance(end_time, str) or len(end_time) < 16:
         return None
     try:
-        return (_day_seconds(end_time[:10]) + int(end_time[11:13]) * 3600
-                + int(end_time[14:16]) * 60) // 60
+        day = (date.fromisoformat(end_time[:10]) - _EPOCH).days
+        return day * 1440 + int(end_time[11:13]) * 60 + int(end_time[14:16])
     except ValueError:
         return None
 
 
-def _name(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+_name = exports._strip
 
 
-def _flag(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    return 1 if value else 0
-
-
-def _offline_seconds(value: Any) -> int | None:
-    """offline_timestamp comes in seconds in some files and milliseconds in others; 0 = unknown."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        return None
-    return int(value // 1000) if value > 100_000_000_000 else int(value)
+def _lookup(
+    uniques: list[Any], key_of: Callable[[Any], Any] | None, codes: np.ndarray
+) -> list[Any]:
+    """Per row: the key of its distinct value (`key_of` applied once per value); -1 -> None."""
+    keys = [key_of(u) for u in uniques] if key_of else list(uniques)
+    table = np.array([*keys, None], dtype=object)
+    result: list[Any] = table[codes].tolist()
+    return result
 
 
 @dataclass
@@ -147,94 +121,75 @@ class ImportReport:
 class _Importer:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.dims = store.Dimensions(conn)
-        self.account_keys = store.load_account_keys(conn)
+
+    @cached_property
+    def dims(self) -> store.Dimensions:
+        return store.Dimensions(self.conn)
+
+    @cached_property
+    def account_keys(self) -> set[store.AccountKey]:
+        return store.load_account_keys(self.conn)
+
+    @property
+    def account_minutes(self) -> tuple[int, int]:
+        minutes = [k[0] for k in self.account_keys]
+        return min(minutes), max(minutes)
 
     # -- extended history ------------------------------------------------------------
 
-    def extended(self, rows: list[Any], source_name: str, report: FileReport) -> None:
+    def extended(self, cols: exports.ExtendedColumns, source_name: str, report: FileReport) -> None:
+        """Save one extended-history file: names mapped to keys once each, rows in one batch."""
         dims = self.dims
-        by_uri = dims.items_by_uri
-        platforms, reasons = dims.platforms, dims.reasons
-        source = store.SOURCE_ID[source_name]
-        track, episode, audiobook, unknown = (store.KIND_ID[k] for k in
-                                              ("track", "episode", "audiobook", "unknown"))
-        out: list[tuple[Any, ...]] = []
-        skipped = report.skipped
-        for r in rows:
-            if not isinstance(r, dict):
-                skipped["row is not an object"] += 1
-                continue
-            ended_at = parse_ts(r.get("ts"))
-            if ended_at is None:
-                skipped["unreadable ts"] += 1
-                continue
-            ms = r.get("ms_played")
-            if not isinstance(ms, int) or isinstance(ms, bool) or ms < 0:
-                if isinstance(ms, float) and ms >= 0 and ms.is_integer():
-                    ms = int(ms)
-                else:
-                    skipped["unreadable ms_played"] += 1
-                    continue
-            uri = r.get("spotify_track_uri")
-            if uri:
-                found = by_uri.get(uri)
-                if found is None:
-                    artist = _name(r.get("master_metadata_album_artist_name"))
-                    found = dims.item(track, uri, artist,
-                                      _name(r.get("master_metadata_track_name")),
-                                      _name(r.get("master_metadata_album_album_name")))
-            else:
-                found = self._other_item(r, episode, audiobook, track, unknown)
-            item_id, title_id = found
-            p = r.get("platform")
-            platform_id = platforms.get(p) if p is not None else None
-            if platform_id is None and p is not None:
-                platform_id = dims.platform(p)
-            rs, re_ = r.get("reason_start"), r.get("reason_end")
-            rs_id = reasons.get(rs) if rs is not None else None
-            if rs_id is None and rs is not None:
-                rs_id = dims.reason(rs)
-            re_id = reasons.get(re_) if re_ is not None else None
-            if re_id is None and re_ is not None:
-                re_id = dims.reason(re_)
-            out.append((
-                ended_at, item_id, ms, 0, title_id, source, platform_id, r.get("conn_country"),
-                rs_id, re_id, _flag(r.get("shuffle")), _flag(r.get("skipped")),
-                _flag(r.get("offline")), _offline_seconds(r.get("offline_timestamp")),
-                _flag(r.get("incognito_mode")), None,
-            ))
+        report.rows = cols.rows
+        report.skipped.update(cols.skipped)
+        items = np.empty(len(cols.identities), dtype=np.int64)
+        titles = np.empty(len(cols.identities), dtype=np.int64)
+        for k, (kind, uri, artist, name, album, album_uri) in enumerate(cols.identities):
+            items[k], titles[k] = dims.item(kind, uri, artist, name, album, album_uri)
+        item_ids = items[cols.identity_codes]
+        title_ids = titles[cols.identity_codes]
+        platform = _lookup(cols.platforms, dims.platform, cols.platform_codes)
+        reason_ids = [dims.reason(r) for r in cols.reasons]
+        reason_start = _lookup(reason_ids, None, cols.reason_start_codes)
+        reason_end = _lookup(reason_ids, None, cols.reason_end_codes)
+        country = _lookup(cols.countries, None, cols.country_codes)
+        offline_at = np.where(cols.offline_at >= 0, cols.offline_at.astype(object), None)
         dims.flush()
-        added = store.save_streams(self.conn, out)
+        flags = store.pack_flags(*cols.flags.T)
+        n = len(item_ids)
+        rows = zip(
+            cols.ended_at.tolist(),
+            item_ids.tolist(),
+            cols.ms_played.tolist(),
+            repeat(store.SOURCE_ID[source_name], n),
+            platform,
+            country,
+            reason_start,
+            reason_end,
+            flags.tolist(),
+            offline_at.tolist(),
+            strict=False,
+        )
+        added = store.save_streams(self.conn, rows)
         # extended streams may now cover account-data plays of the same key
-        if self.account_keys:
-            touched = {(t[0] // 60, t[4], t[2]) for t in out} & self.account_keys
+        if self.account_keys and n:
+            minute = cols.ended_at // 60
+            lo, hi = self.account_minutes
+            near = np.flatnonzero((minute >= lo) & (minute <= hi))
+            touched = (
+                set(
+                    zip(
+                        minute[near].tolist(),
+                        title_ids[near].tolist(),
+                        cols.ms_played[near].tolist(),
+                        strict=True,
+                    )
+                )
+                & self.account_keys
+            )
             added += store.materialize_account_streams(self.conn, dims, sorted(touched))
-        report.rows = len(rows)
         report.added = added
-        report.duplicates = len(out) - added
-
-    def _other_item(
-        self, r: dict[str, Any], episode: int, audiobook: int, track: int, unknown: int
-    ) -> tuple[int, int]:
-        dims = self.dims
-        ep_uri = r.get("spotify_episode_uri")
-        ep_name = _name(r.get("episode_name"))
-        show = _name(r.get("episode_show_name"))
-        if ep_uri or ep_name or show:
-            return dims.item(episode, ep_uri or None, show, ep_name)
-        ch_uri = r.get("audiobook_chapter_uri")
-        book = _name(r.get("audiobook_title"))
-        chapter = _name(r.get("audiobook_chapter_title"))
-        if ch_uri or book or chapter:
-            return dims.item(audiobook, ch_uri or None, book, chapter,
-                             album=book, album_uri=r.get("audiobook_uri"))
-        name = _name(r.get("master_metadata_track_name"))
-        artist = _name(r.get("master_metadata_album_artist_name"))
-        if name or artist:
-            return dims.item(track, None, artist, name,
-                             _name(r.get("master_metadata_album_album_name")))
-        return dims.item(unknown, None, None, None)
+        report.duplicates = n - added
 
     # -- account data ----------------------------------------------------------------
 
@@ -288,13 +243,16 @@ class _Importer:
                 items.append(self._playlist_entry(entry))
             collaborators = pl.get("collaborators")
             changed = store.save_playlist(
-                self.conn, "export", str(pl["name"]).strip(),
+                self.conn,
+                "export",
+                str(pl["name"]).strip(),
                 {
                     "description": pl.get("description"),
                     "last_modified": pl.get("lastModifiedDate"),
                     "followers": pl.get("numberOfFollowers"),
                     "collaborators": orjson.dumps(collaborators).decode()
-                    if collaborators else None,
+                    if collaborators
+                    else None,
                 },
                 items,
             )
@@ -309,18 +267,31 @@ class _Importer:
         t = entry.get("track")
         if isinstance(t, dict):
             uri = t.get("trackUri") or None
-            item_id, _ = dims.item(store.KIND_ID["track"], uri, _name(t.get("artistName")),
-                                   _name(t.get("trackName")), _name(t.get("albumName")))
+            item_id, _ = dims.item(
+                store.KIND_ID["track"],
+                uri,
+                _name(t.get("artistName")),
+                _name(t.get("trackName")),
+                _name(t.get("albumName")),
+            )
             return item_id, None, added
         e = entry.get("episode")
         if isinstance(e, dict):
-            item_id, _ = dims.item(store.KIND_ID["episode"], e.get("episodeUri") or None,
-                                   _name(e.get("showName")), _name(e.get("episodeName")))
+            item_id, _ = dims.item(
+                store.KIND_ID["episode"],
+                e.get("episodeUri") or None,
+                _name(e.get("showName")),
+                _name(e.get("episodeName")),
+            )
             return item_id, None, added
         b = entry.get("audiobook")
         if isinstance(b, dict):
-            item_id, _ = dims.item(store.KIND_ID["audiobook"], b.get("audiobookUri") or None,
-                                   _name(b.get("audiobookName")), _name(b.get("audiobookName")))
+            item_id, _ = dims.item(
+                store.KIND_ID["audiobook"],
+                b.get("audiobookUri") or None,
+                _name(b.get("audiobookName")),
+                _name(b.get("audiobookName")),
+            )
             return item_id, None, added
         local = entry.get("localTrack")
         if isinstance(local, dict):
@@ -337,9 +308,13 @@ class _Importer:
                 if isinstance(e, dict):
                     key = e.get("uri") or orjson.dumps(e, option=orjson.OPT_SORT_KEYS).decode()
                     if category == "tracks" and e.get("uri"):
-                        item_id, _ = self.dims.item(store.KIND_ID["track"], e["uri"],
-                                                    _name(e.get("artist")), _name(e.get("track")),
-                                                    _name(e.get("album")))
+                        item_id, _ = self.dims.item(
+                            store.KIND_ID["track"],
+                            e["uri"],
+                            _name(e.get("artist")),
+                            _name(e.get("track")),
+                            _name(e.get("album")),
+                        )
                 else:
                     key = unquote(str(e)) if category == "other" else str(e)
                 rows.append((category, str(key), item_id, orjson.dumps(e).decode()))
@@ -361,95 +336,119 @@ def import_paths(
     *,
     keep_going: bool = False,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import every export file under `paths` in one transaction and report what happened.
 
     Bad input raises BadInputError and leaves the store exactly as it was, unless `keep_going`,
-    which imports the good files and lists the bad ones in the report.
+    which imports the good files and lists the bad ones in the report. Big imports read and
+    parse files in `workers` processes (default: one per core) while this process saves.
     """
     entries = list(exports.find_entries(paths))
     total = sum(e.size for e in entries)
-    done = 0
     report = ImportReport()
+    done = 0
     with store.transaction(conn):
         imp = _Importer(conn)
-        # extended history first, so account data of the same period is matched against it
-        pending: list[tuple[exports.ExportEntry, str, Any, str]] = []
+        todo: list[exports.ExportEntry] = []
         for entry in entries:
-            try:
-                item = _prepare(conn, entry, report)
-            except YawyasError as exc:
-                if not keep_going:
-                    raise
-                report.files.append(FileReport(entry.name, "bad input", status="error",
-                                                error=exc.message))
-                item = None
-            if item is not None:
-                pending.append(item)
-                if item[1] in (exports.EXTENDED_AUDIO, exports.EXTENDED_VIDEO):
-                    _import_one(conn, imp, *item, report)
-                    pending.pop()
+            if _known(conn, entry, report):
+                done += entry.size
+            else:
+                todo.append(entry)
+        if progress:
+            progress(done, total)
+        later: list[exports.ReadResult] = []  # account data etc. after extended history
+        for entry, result in _read_all(todo, total, workers):
             done += entry.size
+            if isinstance(result, YawyasError):
+                if not keep_going:
+                    raise result
+                report.files.append(
+                    FileReport(entry.name, "bad input", status="error", error=result.message)
+                )
+            elif store.load_imported(conn, result.fingerprint) is not None:
+                seen = store.load_imported(conn, result.fingerprint)
+                assert seen is not None
+                report.files.append(_already(entry, seen))
+                _remember(conn, entry, result.fingerprint)
+            elif result.kind == exports.NOT_LISTENING:
+                report.files.append(FileReport(entry.name, result.kind, status="skipped"))
+            elif result.columns is not None:
+                _import_one(conn, imp, result, report)
+            else:
+                later.append(result)
             if progress:
                 progress(done, total)
-        for item in pending:
-            _import_one(conn, imp, *item, report)
-        changed = any(f.added for f in report.files)
-        if changed:
+        for result in later:
+            _import_one(conn, imp, result, report)
+        if any(f.added for f in report.files):
             store.bump_generation(conn)
         report.totals = store.load_totals(conn)
     return report
 
 
-def _prepare(
-    conn: sqlite3.Connection, entry: exports.ExportEntry, report: ImportReport
-) -> tuple[exports.ExportEntry, str, Any, str] | None:
-    """Read and classify one file; None when there is nothing to import from it."""
+def _read_all(
+    entries: list[exports.ExportEntry], total: int, workers: int | None
+) -> Iterator[tuple[exports.ExportEntry, exports.ReadResult | YawyasError]]:
+    """Read every entry in order: in worker processes for big imports, else here."""
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_BYTES else 0
+    if workers <= 0 or len(entries) < 2:
+        for entry in entries:
+            try:
+                yield entry, exports.read_entry(entry)
+            except YawyasError as exc:
+                yield entry, exc
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(exports.read_entry, e) for e in entries]
+        try:
+            for entry, future in zip(entries, futures, strict=True):
+                try:
+                    yield entry, future.result()
+                except YawyasError as exc:
+                    yield entry, exc
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _known(conn: sqlite3.Connection, entry: exports.ExportEntry, report: ImportReport) -> bool:
+    """Files that need no reading: not JSON, or unchanged since they were imported."""
     if not entry.is_json:
         if entry.direct:
             raise BadInputError(f"{entry.name} is not a JSON file.")
         report.files.append(FileReport(entry.name, exports.NOT_LISTENING, status="skipped"))
-        return None
-    stat = entry.container.stat()
-    known = store.load_seen_path(conn, entry.cache_key, entry.size, stat.st_mtime_ns)
-    if known:
-        seen = store.load_imported(conn, known[0])
-        if seen is not None:
-            report.files.append(_already(entry, seen))
-            return None
-    data = entry.read()
-    fp = exports.fingerprint(data)
-    seen = store.load_imported(conn, fp)
+        return True
+    mtime = entry.container.stat().st_mtime_ns
+    known = store.load_seen_path(conn, entry.cache_key, entry.size, mtime)
+    seen = store.load_imported(conn, known[0]) if known else None
     if seen is not None:
-        store.save_seen_path(conn, entry.cache_key, entry.size, stat.st_mtime_ns, [fp])
         report.files.append(_already(entry, seen))
-        return None
-    doc = exports.parse_json(entry, data)
-    del data
-    kind = exports.detect_kind(entry, doc)
-    if kind == exports.NOT_LISTENING:
-        report.files.append(FileReport(entry.name, kind, status="skipped"))
-        return None
-    return entry, kind, doc, fp
+        return True
+    return False
+
+
+def _remember(conn: sqlite3.Connection, entry: exports.ExportEntry, fp: str) -> None:
+    mtime = entry.container.stat().st_mtime_ns
+    store.save_seen_path(conn, entry.cache_key, entry.size, mtime, [fp])
 
 
 def _already(entry: exports.ExportEntry, seen: store.ImportedFile) -> FileReport:
-    return FileReport(entry.name, seen.kind, rows=seen.rows, duplicates=seen.rows,
-                      status="already imported")
+    return FileReport(
+        entry.name, seen.kind, rows=seen.rows, duplicates=seen.rows, status="already imported"
+    )
 
 
 def _import_one(
-    conn: sqlite3.Connection,
-    imp: _Importer,
-    entry: exports.ExportEntry,
-    kind: str,
-    doc: Any,
-    fp: str,
-    report: ImportReport,
+    conn: sqlite3.Connection, imp: _Importer, result: exports.ReadResult, report: ImportReport
 ) -> None:
+    entry, kind, doc = result.entry, result.kind, result.doc
     file_report = FileReport(entry.name, kind)
-    if kind in (exports.EXTENDED_AUDIO, exports.EXTENDED_VIDEO):
-        imp.extended(doc, kind, file_report)
+    if result.columns is not None:
+        imp.extended(result.columns, kind, file_report)
     elif kind in exports.STREAM_KINDS:
         imp.account(doc, kind, file_report)
     elif kind == exports.PLAYLISTS:
@@ -459,7 +458,10 @@ def _import_one(
     elif kind == exports.INFERENCES:
         imp.inferences(doc, file_report)
     report.files.append(file_report)
-    store.save_imported(conn, store.ImportedFile(fp, entry.name, kind, file_report.rows,
-                                                 file_report.added))
-    store.save_seen_path(conn, entry.cache_key, entry.size, entry.container.stat().st_mtime_ns,
-                         [fp])
+    store.save_imported(
+        conn,
+        store.ImportedFile(
+            result.fingerprint, entry.name, kind, file_report.rows, file_report.added
+        ),
+    )
+    _remember(conn, entry, result.fingerprint)

@@ -12,12 +12,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from yawyas.errors import StoreError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BUSY_TIMEOUT_MS = 30_000
 PLAY_MS = 30_000  # a stream of at least 30 s is a play
@@ -76,26 +78,23 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         -- seq 0: a stream with its own identity (extended history, API);
         -- seq k >= 1: the k-th play of an account-data key not covered by extended history.
+        -- flags packs four yes/no/unknown fields, two bits each (known, value):
+        -- shuffle bits 0-1, skipped 2-3, offline 4-5, incognito_mode 6-7.
         CREATE TABLE streams (
             ended_at INTEGER NOT NULL,
             item_id INTEGER NOT NULL,
             ms_played INTEGER NOT NULL,
-            seq INTEGER NOT NULL,
-            title_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL DEFAULT 0,
             source INTEGER NOT NULL,
             platform_id INTEGER,
             conn_country TEXT,
             reason_start INTEGER,
             reason_end INTEGER,
-            shuffle INTEGER,
-            skipped INTEGER,
-            offline INTEGER,
+            flags INTEGER NOT NULL DEFAULT 0,
             offline_at INTEGER,
-            incognito INTEGER,
             context_uri TEXT,
             PRIMARY KEY (ended_at, item_id, ms_played, seq)
         ) WITHOUT ROWID;
-        CREATE INDEX streams_by_title ON streams (title_id, ms_played, ended_at);
         -- per account-data key: the largest count found in any single imported file
         CREATE TABLE account_counts (
             minute INTEGER NOT NULL,
@@ -383,24 +382,20 @@ class Dimensions:
 
 # --------------------------------------------------------------------------- streams
 
+# The columns an export row fills, in the order `save_streams` takes them.
 STREAM_COLUMNS = (
     "ended_at",
     "item_id",
     "ms_played",
-    "seq",
-    "title_id",
     "source",
     "platform_id",
     "conn_country",
     "reason_start",
     "reason_end",
-    "shuffle",
-    "skipped",
-    "offline",
+    "flags",
     "offline_at",
-    "incognito",
-    "context_uri",
 )
+FLAG_NAMES = ("shuffle", "skipped", "offline", "incognito_mode")
 _INSERT_STREAM = (
     f"INSERT OR IGNORE INTO streams ({', '.join(STREAM_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(STREAM_COLUMNS))})"
@@ -408,7 +403,7 @@ _INSERT_STREAM = (
 
 
 def save_streams(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> int:
-    """Insert streams (tuples in STREAM_COLUMNS order); return how many were new."""
+    """Insert streams (tuples in STREAM_COLUMNS order, seq 0); return how many were new."""
     before = conn.total_changes
     conn.executemany(_INSERT_STREAM, rows)
     return conn.total_changes - before
@@ -419,7 +414,8 @@ AccountKey = tuple[int, int, int]  # (minute, title_id, ms_played)
 
 def load_account_keys(conn: sqlite3.Connection) -> set[AccountKey]:
     return {
-        (m, t, ms) for m, t, ms in conn.execute("SELECT minute, title_id, ms_played FROM account_counts")
+        (m, t, ms)
+        for m, t, ms in conn.execute("SELECT minute, title_id, ms_played FROM account_counts")
     }
 
 
@@ -448,10 +444,11 @@ ACCOUNT_KIND = {
 def materialize_account_streams(
     conn: sqlite3.Connection, dims: Dimensions, keys: Iterable[AccountKey]
 ) -> int:
-    """Make the store hold, per account key, max(0, largest file count - extended streams on it).
+    """Make the store hold, per account key, max(0, largest file count - streams on that key).
 
-    Returns the net change in the number of streams. Depends only on what is stored, so the
-    result does not depend on the order files were imported in.
+    "Streams on that key" are the seq-0 streams (extended history, API) that ended in that
+    minute with that title and ms_played. Returns the net change in the number of streams.
+    Depends only on what is stored, so the result does not depend on import order.
     """
     net = 0
     for minute, title_id, ms in keys:
@@ -464,44 +461,38 @@ def materialize_account_streams(
             continue
         n, source, author = row
         start = minute * 60
-        covered = conn.execute(
-            "SELECT count(*) FROM streams WHERE title_id = ? AND ms_played = ?"
-            " AND ended_at BETWEEN ? AND ? AND seq = 0",
-            (title_id, ms, start, start + 59),
-        ).fetchone()[0]
+        on_key = conn.execute(
+            "SELECT s.seq, s.item_id, s.source FROM streams s JOIN items i ON i.id = s.item_id"
+            " WHERE s.ended_at BETWEEN ? AND ? AND s.ms_played = ? AND i.title_id = ?",
+            (start, start + 59, ms, title_id),
+        ).fetchall()
+        covered = sum(1 for seq, _, _ in on_key if seq == 0)
+        have = [(item, src) for seq, item, src in on_key if seq > 0]
         want = max(0, n - covered)
         kind = ACCOUNT_KIND[source]
         item_id = dims.items_by_title.get((kind, title_id))
         if item_id is None:
-            artist_id, name = conn.execute(
-                "SELECT artist_id, name FROM titles WHERE id = ?", (title_id,)
+            artist, name = conn.execute(
+                "SELECT a.name, t.name FROM titles t LEFT JOIN artists a ON a.id = t.artist_id"
+                " WHERE t.id = ?",
+                (title_id,),
             ).fetchone()
-            artist = None
-            if artist_id is not None:
-                artist = conn.execute(
-                    "SELECT name FROM artists WHERE id = ?", (artist_id,)
-                ).fetchone()[0]
             item_id, _ = dims.item(kind, None, artist, name, author=author)
             dims.flush()
-        have_rows = conn.execute(
-            "SELECT item_id, seq, source FROM streams WHERE ended_at = ? AND ms_played = ?"
-            " AND title_id = ? AND seq > 0",
-            (start, ms, title_id),
-        ).fetchall()
-        if len(have_rows) == want and all(r[0] == item_id and r[2] == source for r in have_rows):
+        if len(have) == want and all(h == (item_id, source) for h in have):
             continue
-        conn.execute(
-            "DELETE FROM streams WHERE ended_at = ? AND ms_played = ? AND title_id = ? AND seq > 0",
-            (start, ms, title_id),
-        )
+        if have:
+            conn.execute(
+                "DELETE FROM streams WHERE ended_at = ? AND ms_played = ? AND seq > 0"
+                " AND item_id IN (SELECT id FROM items WHERE title_id = ?)",
+                (start, ms, title_id),
+            )
         conn.executemany(
-            _INSERT_STREAM,
-            [
-                (start, item_id, ms, k, title_id, source, *([None] * 10))
-                for k in range(1, want + 1)
-            ],
+            "INSERT INTO streams (ended_at, item_id, ms_played, seq, source)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(start, item_id, ms, k, source) for k in range(1, want + 1)],
         )
-        net += want - len(have_rows)
+        net += want - len(have)
     return net
 
 
@@ -521,7 +512,8 @@ def save_seen_path(
     conn: sqlite3.Connection, path: str, size: int, mtime_ns: int, fingerprints: Sequence[str]
 ) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO seen_paths (path, size, mtime_ns, fingerprints) VALUES (?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO seen_paths (path, size, mtime_ns, fingerprints)"
+        " VALUES (?, ?, ?, ?)",
         (path, size, mtime_ns, ",".join(fingerprints)),
     )
 
@@ -580,16 +572,28 @@ def save_playlist(
         conn.execute(
             "UPDATE playlists SET description = ?, last_modified = ?, followers = ?,"
             " collaborators = ? WHERE id = ?",
-            (meta.get("description"), modified, meta.get("followers"), meta.get("collaborators"),
-             playlist_id),
+            (
+                meta.get("description"),
+                modified,
+                meta.get("followers"),
+                meta.get("collaborators"),
+                playlist_id,
+            ),
         )
         conn.execute("DELETE FROM playlist_items WHERE playlist_id = ?", (playlist_id,))
     else:
         cur = conn.execute(
             "INSERT INTO playlists (source, spotify_id, name, description, last_modified,"
             " followers, collaborators) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (source, meta.get("spotify_id"), name, meta.get("description"), modified,
-             meta.get("followers"), meta.get("collaborators")),
+            (
+                source,
+                meta.get("spotify_id"),
+                name,
+                meta.get("description"),
+                modified,
+                meta.get("followers"),
+                meta.get("collaborators"),
+            ),
         )
         playlist_id = cur.lastrowid
     conn.executemany(
@@ -600,9 +604,7 @@ def save_playlist(
     return True
 
 
-def save_library(
-    conn: sqlite3.Connection, rows: Sequence[tuple[str, str, int | None, str]]
-) -> int:
+def save_library(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, int | None, str]]) -> int:
     """Upsert (category, key, item_id, json) library entries; return how many were new."""
     before = conn.total_changes
     conn.executemany(
@@ -634,6 +636,30 @@ class Totals:
 
 
 def load_totals(conn: sqlite3.Connection) -> Totals:
+    """The store's totals, counted once per generation of the history and then remembered."""
+    generation = load_generation(conn)
+    cached = conn.execute("SELECT value FROM meta WHERE key = 'totals'").fetchone()
+    if cached:
+        values = cached[0].split(",")
+        if values[0] == str(generation):
+            return Totals(*(int(v) if v else None for v in values[1:]))  # type: ignore[arg-type]
+    totals = _count_totals(conn)
+    text = ",".join(
+        "" if v is None else str(v)
+        for v in (
+            generation,
+            totals.streams,
+            totals.plays,
+            totals.listening_ms,
+            totals.first_played_at,
+            totals.last_played_at,
+        )
+    )
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('totals', ?)", (text,))
+    return totals
+
+
+def _count_totals(conn: sqlite3.Connection) -> Totals:
     row = conn.execute(
         "SELECT count(*), coalesce(sum(ms_played >= ?), 0), coalesce(sum(ms_played), 0),"
         " min(ended_at), max(ended_at) FROM streams",
@@ -642,19 +668,38 @@ def load_totals(conn: sqlite3.Connection) -> Totals:
     return Totals(*row)
 
 
-_BOOL_COLUMNS = {"shuffle": "shuffle", "skipped": "skipped", "offline": "offline",
-                 "incognito": "incognito_mode"}
+def pack_flags(
+    shuffle: np.ndarray, skipped: np.ndarray, offline: np.ndarray, incognito: np.ndarray
+) -> np.ndarray:
+    """Pack four arrays of -1 (unknown) / 0 / 1 into the `flags` column."""
+    out = np.zeros(len(shuffle), dtype=np.int64)
+    for bit, values in enumerate((shuffle, skipped, offline, incognito)):
+        known = values >= 0
+        out |= (known.astype(np.int64) | ((values == 1).astype(np.int64) << 1)) << (2 * bit)
+    return out
+
+
+def unpack_flag(flags: np.ndarray, bit: int) -> pd.arrays.BooleanArray:
+    """One of the packed fields as a nullable boolean array."""
+    import pandas as pd
+
+    known = ((flags >> (2 * bit)) & 1).astype(bool)
+    value = ((flags >> (2 * bit + 1)) & 1).astype(bool)
+    return pd.arrays.BooleanArray(value, ~known)
 
 
 def load_streams(
     conn: sqlite3.Connection, since: int | None = None, until: int | None = None
 ) -> pd.DataFrame:
-    """Every stream as a frame (one row per stream), optionally within [since, until) UTC seconds.
+    """Every stream as a frame (one row per stream, in time order), optionally in [since, until).
 
-    Columns: played_at (UTC seconds of the end), ms_played, kind, track_name, artist_name,
+    Columns: played_at (UTC unix seconds of the end), ms_played, kind, track_name, artist_name,
     album_name, uri, platform, conn_country, reason_start, reason_end, shuffle, skipped,
-    offline, incognito_mode (nullable booleans), offline_at, source, context_uri, item_id.
+    offline, incognito_mode (nullable booleans), offline_at (UTC seconds), source, context_uri,
+    item_id.
     """
+    import pandas as pd
+
     where, args = [], []
     if since is not None:
         where.append("ended_at >= ?")
@@ -663,57 +708,54 @@ def load_streams(
         where.append("ended_at < ?")
         args.append(until)
     sql = (
-        "SELECT ended_at, ms_played, item_id, source, platform_id, conn_country, reason_start,"
-        " reason_end, shuffle, skipped, offline, incognito, offline_at, context_uri FROM streams"
+        "SELECT ended_at, ms_played, item_id, source, coalesce(platform_id, 0),"
+        " coalesce(reason_start, 0), coalesce(reason_end, 0), flags, conn_country,"
+        " offline_at, context_uri FROM streams"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY ended_at, item_id, ms_played, seq"
     )
     rows = conn.execute(sql, args).fetchall()
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 14
-    frame = pd.DataFrame(
-        {
-            "played_at": np.asarray(cols[0], dtype=np.int64),
-            "ms_played": np.asarray(cols[1], dtype=np.int64),
-        }
-    )
-    item_ids = np.asarray(cols[2], dtype=np.int64)
+    n = len(rows)
+    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 11
+    del rows
+    ints = [np.fromiter(cols[i], dtype=np.int64, count=n) for i in range(8)]
+    played_at, ms_played, item_ids, source, platform, r_start, r_end, flags = ints
     items = pd.read_sql_query(
         "SELECT i.id, i.kind, i.uri, t.name AS track_name, a.name AS artist_name,"
         " al.name AS album_name FROM items i JOIN titles t ON t.id = i.title_id"
         " LEFT JOIN artists a ON a.id = t.artist_id LEFT JOIN albums al ON al.id = i.album_id",
         conn,
-    ).set_index("id")
-    pos = items.index.get_indexer(item_ids)
-    frame["kind"] = pd.Series(
-        np.asarray(KINDS, dtype=object)[items["kind"].to_numpy()[pos]]
-        if len(pos) else np.empty(0, dtype=object),
-        dtype=object,
     )
-    video = np.asarray(cols[3], dtype=np.int64) == SOURCE_ID["extended_video"]
-    frame.loc[video, "kind"] = "video"
+    pos = pd.Index(items["id"]).get_indexer(item_ids)
+    kind = np.asarray(KINDS, dtype=object)[items["kind"].to_numpy(dtype=np.int64)[pos]]
+    kind[source == SOURCE_ID["extended_video"]] = "video"
+    frame = pd.DataFrame({"played_at": played_at, "ms_played": ms_played, "kind": kind})
     for name in ("track_name", "artist_name", "album_name", "uri"):
-        values = items[name].to_numpy(dtype=object)
-        frame[name] = values[pos] if len(pos) else np.empty(0, dtype=object)
-    lookups = {
-        "platform": dict(conn.execute("SELECT id, name FROM platforms").fetchall()),
-        "reason": dict(conn.execute("SELECT id, name FROM reasons").fetchall()),
-    }
-    frame["platform"] = _decode(cols[4], lookups["platform"])
-    frame["conn_country"] = pd.Series(cols[5], dtype=object)
-    frame["reason_start"] = _decode(cols[6], lookups["reason"])
-    frame["reason_end"] = _decode(cols[7], lookups["reason"])
-    for i, name in zip(range(8, 12), ("shuffle", "skipped", "offline", "incognito_mode"), strict=True):
-        frame[name] = pd.array(cols[i], dtype="boolean") if rows else pd.array([], dtype="boolean")
-    frame["offline_at"] = pd.array(cols[12], dtype="Int64") if rows else pd.array([], dtype="Int64")
-    frame["source"] = pd.Series(
-        np.asarray(SOURCES, dtype=object)[np.asarray(cols[3], dtype=np.int64)]
-        if rows else np.empty(0, dtype=object),
-        dtype=object,
-    )
-    frame["context_uri"] = pd.Series(cols[13], dtype=object)
+        frame[name] = items[name].to_numpy(dtype=object)[pos]
+    frame["platform"] = _decode(conn, "platforms", platform)
+    frame["conn_country"] = np.array(cols[8], dtype=object)
+    reasons = _names(conn, "reasons")
+    frame["reason_start"] = reasons[r_start]
+    frame["reason_end"] = reasons[r_end]
+    for bit, name in enumerate(FLAG_NAMES):
+        frame[name] = unpack_flag(flags, bit)
+    frame["offline_at"] = pd.array(list(cols[9]), dtype="Int64")
+    frame["source"] = np.asarray(SOURCES, dtype=object)[source]
+    frame["context_uri"] = np.array(cols[10], dtype=object)
     frame["item_id"] = item_ids
     return frame
 
 
-def _decode(codes: Sequence[int | None], names: dict[int, str]) -> pd.Series:
-    return pd.Series([names.get(c) if c is not None else None for c in codes], dtype=object)
+def _names(conn: sqlite3.Connection, table: str) -> np.ndarray:
+    """An array mapping a dimension id to its name (index 0 and gaps: None)."""
+    pairs = conn.execute(f"SELECT id, name FROM {table}").fetchall()
+    size = max((i for i, _ in pairs), default=0) + 1
+    out = np.full(size, None, dtype=object)
+    for i, name in pairs:
+        out[i] = name
+    return out
+
+
+def _decode(conn: sqlite3.Connection, table: str, codes: np.ndarray) -> np.ndarray:
+    result: np.ndarray = _names(conn, table)[codes]
+    return result

@@ -15,6 +15,7 @@ from yawyas.cli import output
 from yawyas.errors import YawyasError
 from yawyas.settings import Config, Paths, load_config, resolve_paths
 
+
 class _Boundary(TyperGroup):
     """The one error boundary: a YawyasError becomes a red sentence and its exit code."""
 
@@ -78,8 +79,12 @@ def _root(
     ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="The store file (default: YAWYAS_DB, else yawyas.db in the home).",
-                     envvar="YAWYAS_DB", show_envvar=False),
+        typer.Option(
+            "--db",
+            help="The store file (default: YAWYAS_DB, else yawyas.db in the home).",
+            envvar="YAWYAS_DB",
+            show_envvar=False,
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     version: Annotated[

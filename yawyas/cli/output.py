@@ -33,8 +33,9 @@ def warn(message: str) -> None:
 
 def print_json(doc: Any) -> None:
     """Only JSON on stdout, for scripts."""
-    sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
-                     .decode() + "\n")
+    sys.stdout.write(
+        orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
+    )
     sys.stdout.flush()
 
 

@@ -12,9 +12,24 @@ from yawyas import store
 from yawyas.errors import BadInputError
 
 PLAY_COLUMNS = (
-    "played_at", "ms_played", "kind", "track_name", "artist_name", "album_name", "uri",
-    "platform", "conn_country", "reason_start", "reason_end", "shuffle", "skipped", "offline",
-    "offline_at", "incognito_mode", "context_uri", "source",
+    "played_at",
+    "ms_played",
+    "kind",
+    "track_name",
+    "artist_name",
+    "album_name",
+    "uri",
+    "platform",
+    "conn_country",
+    "reason_start",
+    "reason_end",
+    "shuffle",
+    "skipped",
+    "offline",
+    "offline_at",
+    "incognito_mode",
+    "context_uri",
+    "source",
 )
 SUFFIXES = (".csv", ".parquet", ".jsonl")
 
@@ -58,9 +73,7 @@ def write_plays(
     """Write the history to `out` (format by suffix); return the number of rows."""
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
-        raise BadInputError(
-            f"{out} has an unknown suffix: use one of {', '.join(SUFFIXES)}."
-        )
+        raise BadInputError(f"{out} has an unknown suffix: use one of {', '.join(SUFFIXES)}.")
     frame = build_plays_frame(conn, since=since, until=until)
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":

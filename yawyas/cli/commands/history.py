@@ -11,7 +11,6 @@ from rich.table import Table
 from yawyas import ingest
 from yawyas.cli import output
 from yawyas.cli.app import app, state
-from yawyas.reports import plays as plays_report
 
 export_app = typer.Typer(help="Write your data out for other tools.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -78,8 +77,14 @@ def _render_report(report: ingest.ImportReport) -> None:
         skipped = ", ".join(f"{k}: {v}" for k, v in f.skipped.items())
         if f.status != "imported":
             skipped = f.status + (f"; {skipped}" if skipped else "")
-        table.add_row(Path(f.name.split(":")[-1]).name if ":" in f.name else Path(f.name).name,
-                      f.kind, f"{f.rows:,}", f"{f.added:,}", f"{f.duplicates:,}", skipped)
+        table.add_row(
+            Path(f.name.split(":")[-1]).name if ":" in f.name else Path(f.name).name,
+            f.kind,
+            f"{f.rows:,}",
+            f"{f.added:,}",
+            f"{f.duplicates:,}",
+            skipped,
+        )
     output.console.print(table)
     totals = report.totals
     assert totals is not None
@@ -96,14 +101,20 @@ def _render_report(report: ingest.ImportReport) -> None:
 @export_app.command("plays")
 def export_plays(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .csv, .parquet or .jsonl.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="File to write: .csv, .parquet or .jsonl.")
+    ],
     since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (UTC).")] = None,
-    until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD (UTC), inclusive.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Last day, YYYY-MM-DD (UTC), inclusive.")
+    ] = None,
 ) -> None:
     """Write the clean history, one row per stream, as CSV, Parquet or JSON lines.
 
     Example: yawyas export plays --out plays.csv --since 2024-01-01
     """
+    from yawyas.reports import plays as plays_report
+
     conn = state(ctx).connect()
     n = plays_report.write_plays(conn, out, since=since, until=until)
     output.err_console.print(f"Wrote {n:,} streams to {out}.", highlight=False)
