@@ -241,6 +241,7 @@ class _Importer:
                 if not isinstance(entry, dict):
                     continue
                 items.append(self._playlist_entry(entry))
+            dims.flush()
             collaborators = pl.get("collaborators")
             changed = store.save_playlist(
                 self.conn,

@@ -180,19 +180,35 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+# Modules of this package that own tables of their own; each has a MIGRATIONS tuple like the
+# one above, numbered after it. Their numbers are global: one sequence for the whole store.
+MIGRATION_MODULES: tuple[str, ...] = ()
+
+
+def all_migrations() -> list[tuple[str, str]]:
+    """Every migration, in number order."""
+    import importlib
+
+    found = list(MIGRATIONS)
+    for module in MIGRATION_MODULES:
+        found += importlib.import_module(module).MIGRATIONS
+    return sorted(found)
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply the numbered migrations not yet applied, each in its own transaction."""
     conn.execute(
         "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER)"
     )
     done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
-    known = {name for name, _ in MIGRATIONS}
+    migrations = all_migrations()
+    known = {name for name, _ in migrations}
     if done - known:
         raise StoreError(
             f"This store was written by a newer yawyas (migrations {sorted(done - known)}); "
             "upgrade yawyas to open it."
         )
-    for name, sql in MIGRATIONS:
+    for name, sql in migrations:
         if name in done:
             continue
         conn.execute("BEGIN IMMEDIATE")
@@ -270,6 +286,10 @@ class Dimensions:
                 self.items_by_title[(kind, title_id)] = i
             else:
                 self.items_by_uri[uri] = (i, title_id)
+        self.without_album: set[int] = {
+            i for (i,) in conn.execute("SELECT id FROM items WHERE album_id IS NULL")
+        }
+        self._album_updates: list[tuple[int | None, int]] = []
         self.platforms: dict[str, int] = {
             name: i for i, name in conn.execute("SELECT id, name FROM platforms")
         }
@@ -330,6 +350,7 @@ class Dimensions:
         if uri is not None:
             found = self.items_by_uri.get(uri)
             if found is not None:
+                self._fill_album(found[0], artist, album, album_uri)
                 return found
             title_id = self.title(artist, name)
             i = self._take("items")
@@ -338,11 +359,23 @@ class Dimensions:
             title_id = self.title(artist, name)
             j = self.items_by_title.get((kind, title_id))
             if j is not None:
+                self._fill_album(j, artist, album, album_uri)
                 return j, title_id
             i = self.items_by_title[(kind, title_id)] = self._take("items")
         album_id = self.album(artist, album, album_uri)
+        if album_id is None:
+            self.without_album.add(i)
         self._new["items"].append((i, kind, uri, title_id, album_id, author))
         return i, title_id
+
+    def _fill_album(
+        self, item_id: int, artist: str | None, album: str | None, album_uri: str | None
+    ) -> None:
+        """An item first seen without an album (account data) gets one when a later row has it,
+        so what the store holds does not depend on the order files came in."""
+        if album is not None and item_id in self.without_album:
+            self.without_album.discard(item_id)
+            self._album_updates.append((self.album(artist, album, album_uri), item_id))
 
     def platform(self, name: str | None) -> int | None:
         if name is None:
@@ -378,6 +411,9 @@ class Dimensions:
             if rows:
                 self.conn.executemany(sql[table], rows)
                 rows.clear()
+        if self._album_updates:
+            self.conn.executemany("UPDATE items SET album_id = ? WHERE id = ?", self._album_updates)
+            self._album_updates.clear()
 
 
 # --------------------------------------------------------------------------- streams
