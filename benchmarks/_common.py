@@ -52,8 +52,13 @@ def _tree_rss_kb(pid: int) -> int:
 def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Run a command; return (wall seconds, peak MiB of its whole process tree, stdout)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     peak = 0
     done = threading.Event()
 
@@ -78,9 +83,11 @@ def yawyas_cmd() -> list[str]:
     return [sys.executable, "-m", "yawyas"]
 
 
-def verdict(name: str, value: float, target: float, unit: str = "", lower_is_better: bool = True
-            ) -> bool:
+def verdict(
+    name: str, value: float, target: float, unit: str = "", lower_is_better: bool = True
+) -> bool:
     ok = value <= target if lower_is_better else value >= target
     mark = "ok " if ok else "MISS"
-    print(f"  [{mark}] {name:<38} {value:>10.2f} {unit:<4} (target {'<=' if lower_is_better else '>='} {target:g})")
+    sign = "<=" if lower_is_better else ">="
+    print(f"  [{mark}] {name:<38} {value:>10.2f} {unit:<4} (target {sign} {target:g})")
     return ok

@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import export_dir, run_measured, verdict, yawyas_cmd  # noqa: E402
+from _common import export_dir, run_measured, verdict, yawyas_cmd
 
 PARSE_ONLY = """
 import sys, pathlib, orjson
@@ -44,22 +44,33 @@ def main() -> int:
         streams = orjson.loads(out)["store"]["streams"]
         again_s, _, out2 = run_measured(cmd)
         assert orjson.loads(out2)["added"] == 0
-        subprocess.run([sys.executable, "-c", f"import sqlite3; sqlite3.connect({str(db)!r})"
-                        ".execute('PRAGMA wal_checkpoint(TRUNCATE)')"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import sqlite3; sqlite3.connect({str(db)!r})"
+                ".execute('PRAGMA wal_checkpoint(TRUNCATE)')",
+            ],
+            check=True,
+        )
         store_mb = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*")) / 2**20
 
     print(f"import of {streams:,} streams ({size_mb:,.0f} MB of JSON) on this machine:")
     print(f"  parse only (orjson)  {parse_s:7.2f} s   {parse_mb:6.0f} MiB peak")
-    print(f"  yawyas import        {import_s:7.2f} s   {import_mb:6.0f} MiB peak"
-          f"   {streams / import_s:,.0f} streams/s")
+    print(
+        f"  yawyas import        {import_s:7.2f} s   {import_mb:6.0f} MiB peak"
+        f"   {streams / import_s:,.0f} streams/s"
+    )
     print(f"  second import        {again_s:7.2f} s")
     print(f"  store file           {store_mb:7.1f} MB")
-    ok = all([
-        verdict("import time / parse time", import_s / parse_s, 2.0, "x"),
-        verdict("peak memory", import_mb, 600, "MiB"),
-        verdict("second import", again_s, 1.0, "s"),
-        verdict("store size", store_mb, 150, "MB"),
-    ])
+    ok = all(
+        [
+            verdict("import time / parse time", import_s / parse_s, 2.0, "x"),
+            verdict("peak memory", import_mb, 600, "MiB"),
+            verdict("second import", again_s, 1.0, "s"),
+            verdict("store size", store_mb, 150, "MB"),
+        ]
+    )
     if args.smoke:
         return 0
     return 0 if ok else 1

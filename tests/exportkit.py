@@ -12,8 +12,14 @@ EXTENDED_DIR = "Spotify Extended Streaming History"
 ACCOUNT_DIR = "Spotify Account Data"
 
 
-def ext_row(ts: str, ms: int = 200_000, track: str | None = "Song", artist: str | None = "Band",
-            uri: str | None = "spotify:track:0000000000000000000001", **extra: Any) -> dict[str, Any]:
+def ext_row(
+    ts: str,
+    ms: int = 200_000,
+    track: str | None = "Song",
+    artist: str | None = "Band",
+    uri: str | None = "spotify:track:0000000000000000000001",
+    **extra: Any,
+) -> dict[str, Any]:
     """One extended-history row with every field Spotify writes (identifiers included)."""
     row: dict[str, Any] = {
         "ts": ts,
@@ -42,46 +48,95 @@ def ext_row(ts: str, ms: int = 200_000, track: str | None = "Song", artist: str 
     return row
 
 
-def episode_row(ts: str, ms: int = 600_000, show: str = "Morning Show ",
-                episode: str = "Ep 1", uri: str | None = "spotify:episode:000000000000000000000e",
-                **extra: Any) -> dict[str, Any]:
-    return ext_row(ts, ms, track=None, artist=None, uri=None, episode_name=episode,
-                   episode_show_name=show, spotify_episode_uri=uri, **extra)
+def episode_row(
+    ts: str,
+    ms: int = 600_000,
+    show: str = "Morning Show ",
+    episode: str = "Ep 1",
+    uri: str | None = "spotify:episode:000000000000000000000e",
+    **extra: Any,
+) -> dict[str, Any]:
+    return ext_row(
+        ts,
+        ms,
+        track=None,
+        artist=None,
+        uri=None,
+        episode_name=episode,
+        episode_show_name=show,
+        spotify_episode_uri=uri,
+        **extra,
+    )
 
 
-def chapter_row(ts: str, ms: int = 900_000, book: str = "The Long Book",
-                chapter: str = "Chapter 1",
-                uri: str | None = "spotify:episode:00000000000000000000ch", **extra: Any
-                ) -> dict[str, Any]:
-    return ext_row(ts, ms, track=None, artist=None, uri=None, audiobook_title=book,
-                   audiobook_uri="spotify:show:0000000000000000000book",
-                   audiobook_chapter_uri=uri, audiobook_chapter_title=chapter, **extra)
+def chapter_row(
+    ts: str,
+    ms: int = 900_000,
+    book: str = "The Long Book",
+    chapter: str = "Chapter 1",
+    uri: str | None = "spotify:episode:00000000000000000000ch",
+    **extra: Any,
+) -> dict[str, Any]:
+    return ext_row(
+        ts,
+        ms,
+        track=None,
+        artist=None,
+        uri=None,
+        audiobook_title=book,
+        audiobook_uri="spotify:show:0000000000000000000book",
+        audiobook_chapter_uri=uri,
+        audiobook_chapter_title=chapter,
+        **extra,
+    )
 
 
-def music_row(end: str, artist: str = "Band", track: str = "Song", ms: int = 200_000
-              ) -> dict[str, Any]:
+def music_row(
+    end: str, artist: str = "Band", track: str = "Song", ms: int = 200_000
+) -> dict[str, Any]:
     return {"endTime": end, "artistName": artist, "trackName": track, "msPlayed": ms}
 
 
-def podcast_row(end: str, show: str = "Morning Show", episode: str = "Ep 1", ms: int = 600_000
-                ) -> dict[str, Any]:
+def podcast_row(
+    end: str, show: str = "Morning Show", episode: str = "Ep 1", ms: int = 600_000
+) -> dict[str, Any]:
     return {"endTime": end, "podcastName": show, "episodeName": episode, "msPlayed": ms}
 
 
-def audiobook_row(end: str, book: str = "The Long Book", chapter: str = "Chapter 1",
-                  ms: int = 900_000) -> dict[str, Any]:
-    return {"endTime": end, "audiobookName": book, "chapterName": chapter,
-            "authorName": "A. Writer", "msPlayed": ms}
+def audiobook_row(
+    end: str, book: str = "The Long Book", chapter: str = "Chapter 1", ms: int = 900_000
+) -> dict[str, Any]:
+    return {
+        "endTime": end,
+        "audiobookName": book,
+        "chapterName": chapter,
+        "authorName": "A. Writer",
+        "msPlayed": ms,
+    }
 
 
-def playlists_doc(*playlists: tuple[str, list[dict[str, Any]]], modified: str = "2024-05-01"
-                  ) -> dict[str, Any]:
+def playlists_doc(
+    *playlists: tuple[str, list[dict[str, Any]]], modified: str = "2024-05-01"
+) -> dict[str, Any]:
     return {
         "playlists": [
-            {"name": name, "lastModifiedDate": modified, "description": None,
-             "numberOfFollowers": 0, "collaborators": [],
-             "items": [{"track": t, "episode": None, "audiobook": None, "localTrack": None,
-                        "addedDate": "2024-01-01"} for t in tracks]}
+            {
+                "name": name,
+                "lastModifiedDate": modified,
+                "description": None,
+                "numberOfFollowers": 0,
+                "collaborators": [],
+                "items": [
+                    {
+                        "track": t,
+                        "episode": None,
+                        "audiobook": None,
+                        "localTrack": None,
+                        "addedDate": "2024-01-01",
+                    }
+                    for t in tracks
+                ],
+            }
             for name, tracks in playlists
         ]
     }

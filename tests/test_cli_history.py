@@ -19,14 +19,24 @@ runner = CliRunner()
 
 
 def make_export(root: Path) -> Path:
-    kit.write(root / kit.EXTENDED_DIR / "Streaming_History_Audio_2023-2024_0.json", [
-        kit.ext_row("2023-12-31T23:59:30Z", ms=45_000, track="Año Nuevo", artist="Grupo",
-                    uri="spotify:track:0000000000000000000002"),
-        kit.ext_row("2024-01-01T08:00:00Z", ms=10_000, skipped=True, reason_end="fwdbtn"),
-        kit.episode_row("2024-01-02T09:00:00Z"),
-    ])
-    kit.write(root / kit.ACCOUNT_DIR / "StreamingHistory_music_0.json",
-              [kit.music_row("2024-01-01 08:00", ms=10_000), kit.music_row("2024-02-01 10:00")])
+    kit.write(
+        root / kit.EXTENDED_DIR / "Streaming_History_Audio_2023-2024_0.json",
+        [
+            kit.ext_row(
+                "2023-12-31T23:59:30Z",
+                ms=45_000,
+                track="Año Nuevo",
+                artist="Grupo",
+                uri="spotify:track:0000000000000000000002",
+            ),
+            kit.ext_row("2024-01-01T08:00:00Z", ms=10_000, skipped=True, reason_end="fwdbtn"),
+            kit.episode_row("2024-01-02T09:00:00Z"),
+        ],
+    )
+    kit.write(
+        root / kit.ACCOUNT_DIR / "StreamingHistory_music_0.json",
+        [kit.music_row("2024-01-01 08:00", ms=10_000), kit.music_row("2024-02-01 10:00")],
+    )
     return root
 
 
@@ -50,7 +60,8 @@ def test_every_command_has_help_with_an_example() -> None:
         return found
 
     commands = walk(group, [])
-    assert ["import"] in commands and ["export", "plays"] in commands
+    assert ["import"] in commands
+    assert ["export", "plays"] in commands
     for path in commands:
         result = runner.invoke(app, [*path, "--help"], terminal_width=100)
         assert result.exit_code == 0, path
@@ -68,8 +79,11 @@ def test_import_json_report(tmp_path: Path) -> None:
     assert {f["kind"] for f in doc["files"]} == {"extended_audio", "account_music"}
     assert all({"path", "kind", "rows", "added"} <= f.keys() for f in doc["files"])
     assert doc["store"] == {
-        "streams": 4, "plays": 3, "listening_ms": 45_000 + 10_000 + 600_000 + 200_000,
-        "first_played_at": "2023-12-31T23:59:30Z", "last_played_at": "2024-02-01T10:00:00Z",
+        "streams": 4,
+        "plays": 3,
+        "listening_ms": 45_000 + 10_000 + 600_000 + 200_000,
+        "first_played_at": "2023-12-31T23:59:30Z",
+        "last_played_at": "2024-02-01T10:00:00Z",
     }
     again = json.loads(runner.invoke(app, ["import", str(export), "--json"]).stdout)
     assert again["added"] == 0
@@ -118,14 +132,27 @@ def test_export_plays(tmp_path: Path, suffix: str) -> None:
     else:
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["played_at"] for r in rows] == [
-        "2023-12-31T23:59:30Z", "2024-01-01T08:00:00Z", "2024-01-02T09:00:00Z",
-        "2024-02-01T10:00:00Z"]
+        "2023-12-31T23:59:30Z",
+        "2024-01-01T08:00:00Z",
+        "2024-01-02T09:00:00Z",
+        "2024-02-01T10:00:00Z",
+    ]
     first = rows[0]
     assert first["track_name"] == "Año Nuevo"
     assert first["kind"] == "track"
     assert first["source"] == "extended_audio"
-    for column in ("ms_played", "artist_name", "album_name", "uri", "platform", "conn_country",
-                   "reason_start", "reason_end", "shuffle", "skipped"):
+    for column in (
+        "ms_played",
+        "artist_name",
+        "album_name",
+        "uri",
+        "platform",
+        "conn_country",
+        "reason_start",
+        "reason_end",
+        "shuffle",
+        "skipped",
+    ):
         assert column in first
     assert rows[2]["kind"] == "episode"
     assert rows[3]["source"] == "account_music"
@@ -134,10 +161,14 @@ def test_export_plays(tmp_path: Path, suffix: str) -> None:
 def test_export_plays_since_until_and_bad_suffix(tmp_path: Path) -> None:
     runner.invoke(app, ["import", str(make_export(tmp_path / "e"))])
     out = tmp_path / "p.csv"
-    runner.invoke(app, ["export", "plays", "--out", str(out), "--since", "2024-01-01",
-                        "--until", "2024-01-02"])
+    runner.invoke(
+        app,
+        ["export", "plays", "--out", str(out), "--since", "2024-01-01", "--until", "2024-01-02"],
+    )
     assert len(list(csv.DictReader(out.open()))) == 2
     bad = runner.invoke(app, ["export", "plays", "--out", str(tmp_path / "p.xlsx")])
-    assert bad.exit_code == 2 and "unknown suffix" in bad.stderr
+    assert bad.exit_code == 2
+    assert "unknown suffix" in bad.stderr
     bad_day = runner.invoke(app, ["export", "plays", "--out", str(out), "--since", "May"])
-    assert bad_day.exit_code == 2 and "YYYY-MM-DD" in bad_day.stderr
+    assert bad_day.exit_code == 2
+    assert "YYYY-MM-DD" in bad_day.stderr

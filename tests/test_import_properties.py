@@ -23,9 +23,14 @@ def ext_rows(draw: st.DrawFn) -> dict[str, Any]:
     minute, second = draw(minutes), draw(st.integers(0, 59))
     artist, track = draw(st.sampled_from(TRACKS))
     uri = draw(st.sampled_from([None, f"spotify:track:{track or 'x'}"]))
-    return kit.ext_row(f"2024-02-01T10:{minute:02d}:{second:02d}Z", draw(ms_values),
-                       track=track or None, artist=artist or None, uri=uri,
-                       shuffle=draw(st.sampled_from([None, True, False])))
+    return kit.ext_row(
+        f"2024-02-01T10:{minute:02d}:{second:02d}Z",
+        draw(ms_values),
+        track=track or None,
+        artist=artist or None,
+        uri=uri,
+        shuffle=draw(st.sampled_from([None, True, False])),
+    )
 
 
 @st.composite
@@ -51,7 +56,9 @@ def import_files(tmp: Path, name: str, files: list[tuple[str, list[Any]]]) -> li
     return result
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     ext=st.lists(ext_rows(), max_size=25),
     acc=st.lists(account_rows(), max_size=25),
@@ -66,10 +73,15 @@ def test_order_splitting_and_reimport_do_not_change_the_store(
     reference = import_files(tmp, "whole", [f for f in whole if f[1]])
 
     # extended history split anywhere; account data split only between different keys
-    acc_sorted = sorted(acc, key=lambda r: (r["endTime"], r["artistName"], r["trackName"],
-                                            r["msPlayed"]))
-    groups = [list(g) for _, g in itertools.groupby(
-        acc_sorted, key=lambda r: (r["endTime"], r["artistName"], r["trackName"], r["msPlayed"]))]
+    acc_sorted = sorted(
+        acc, key=lambda r: (r["endTime"], r["artistName"], r["trackName"], r["msPlayed"])
+    )
+    groups = [
+        list(g)
+        for _, g in itertools.groupby(
+            acc_sorted, key=lambda r: (r["endTime"], r["artistName"], r["trackName"], r["msPlayed"])
+        )
+    ]
     split: list[tuple[str, list[Any]]] = [("ext", part) for part in chunks(ext, cuts)]
     split += [("acc", [r for g in part for r in g]) for part in chunks(groups, cuts)]
     order.shuffle(split)

@@ -153,7 +153,8 @@ class _Importer:
         reason_start = _lookup(reason_ids, None, cols.reason_start_codes)
         reason_end = _lookup(reason_ids, None, cols.reason_end_codes)
         country = _lookup(cols.countries, None, cols.country_codes)
-        offline_at = np.where(cols.offline_at >= 0, cols.offline_at.astype(object), None)
+        offline_at = cols.offline_at.astype(object)
+        offline_at[cols.offline_at < 0] = None
         dims.flush()
         flags = store.pack_flags(*cols.flags.T)
         n = len(item_ids)

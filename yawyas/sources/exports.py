@@ -372,7 +372,9 @@ def read_extended(rows: list[Any]) -> ExtendedColumns:
         table = [getter(r) for r in rows]
     except KeyError:  # older files lack some fields
         table = [tuple(r.get(k) for k in _FIELDS) for r in rows]
-    cols = list(zip(*table, strict=True)) if table else [()] * len(_FIELDS)
+    cols: list[tuple[Any, ...]] = (
+        list(zip(*table, strict=True)) if table else [()] * len(_FIELDS)
+    )
     del table
     ended = _ts_column(list(cols[0]))
     ms = _ms_column(list(cols[1]))
@@ -386,7 +388,7 @@ def read_extended(rows: list[Any]) -> ExtendedColumns:
     if len(keep) < len(rows):
         kept = keep.tolist()
         rows = [rows[i] for i in kept]
-        cols = [[c[i] for i in kept] for c in cols]
+        cols = [tuple(c[i] for i in kept) for c in cols]
         ended, ms = ended[keep], ms[keep]
 
     # identities: rows with a track URI are coded by URI (names from its first row);
