@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -404,7 +405,9 @@ def _read_all(
                 yield entry, exc
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
+    ) as pool:
         futures = [pool.submit(exports.read_entry, e) for e in entries]
         try:
             for entry, future in zip(entries, futures, strict=True):
@@ -415,6 +418,11 @@ def _read_all(
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which rolls the import back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _known(conn: sqlite3.Connection, entry: exports.ExportEntry, report: ImportReport) -> bool:
