@@ -1,0 +1,168 @@
+"""The demo world a persona lives in: the catalog, their taste month by month, their playlists."""
+
+from __future__ import annotations
+
+import math
+import random
+from bisect import bisect_right
+
+import numpy as np
+import numpy.typing as npt
+
+from yawyas.demo.catalog import Catalog
+from yawyas.demo.names import GENRES
+from yawyas.demo.personas import Persona
+
+DAY_S = 86_400.0
+YEAR_S = 365.25 * DAY_S
+MONTH_S = YEAR_S / 12
+
+
+class SimPlaylist:
+    """A playlist as the simulation sees it: tracks in the order they were added, and when."""
+
+    def __init__(self, name: str, tracks: list[int], added: list[float]) -> None:
+        self.name = name
+        self.tracks = tracks
+        self.added = added
+
+    def available(self, when: float) -> list[int]:
+        """The tracks already added at epoch second `when` (at least a handful)."""
+        return self.tracks[: max(5, bisect_right(self.added, when))]
+
+
+class World:
+    """What exists for a persona between epoch seconds `t0` and `t1`: music, taste, playlists."""
+
+    def __init__(self, persona: Persona, rng: random.Random, t0: float, t1: float) -> None:
+        self.persona = persona
+        self.rng = rng
+        self.t0, self.t1 = t0, t1
+        self.span_years = (t1 - t0) / YEAR_S
+        self.months = int(self.span_years * 12) + 1
+        self.catalog = Catalog(self._genre_sizes(), rng)
+        self._build_taste()
+        self.playlists: list[SimPlaylist] = []
+        self.moment_playlist: dict[int, int] = {}  # moment index -> playlist index
+        self._build_playlists()
+        self.obsessions = self._plan_obsessions()
+        self._obsession_starts = [start for start, _, _ in self.obsessions]
+
+    def _genre_sizes(self) -> dict[str, int]:
+        p = self.persona
+        sizes: dict[str, int] = {}
+        for genre, weight in p.tastes:
+            extra = round(weight * (20 + 18 * self.span_years))
+            sizes[genre] = max(3, len(GENRES[genre].artists)) + extra
+        for moment in p.moments:
+            need = max(
+                6, math.ceil(1.6 * moment.playlist_size[1] / 14 / max(1, len(moment.genres)))
+            )
+            for genre in moment.genres:
+                sizes[genre] = max(sizes.get(genre, 0), need)
+        for _, genres in p.extra_playlists:
+            for genre in genres:
+                sizes.setdefault(genre, max(4, len(GENRES[genre].artists)))
+        return sizes
+
+    def _build_taste(self) -> None:
+        """Monthly artist weights: Zipf popularity, discoveries, fading novelty, abandonment."""
+        cat, rng = self.catalog, self.rng
+        artists: list[int] = []
+        base: list[float] = []
+        discovered: list[float] = []
+        abandoned: list[float] = []
+        months = self.months
+        for genre, weight in self.persona.tastes:
+            members = cat.genre_artists[genre]
+            pops = [1.0 / (rank + 1) ** 0.7 for rank in range(len(members))]
+            total = sum(pops)
+            curated = len(GENRES[genre].artists)
+            for rank, artist in enumerate(members):
+                artists.append(artist)
+                base.append(weight * pops[rank] / total)
+                known = rank < min(curated, 3) or rng.random() < 0.3
+                found = -1e9 if known else rng.uniform(0, months)
+                discovered.append(found)
+                if known and rng.random() < 0.25:
+                    abandoned.append(rng.uniform(0.2 * months, months))
+                elif not known and rng.random() < 0.2:
+                    abandoned.append(found + rng.uniform(6, 30))
+                else:
+                    abandoned.append(1e9)
+        m = np.arange(months, dtype=np.float64)[:, None]
+        d = np.asarray(discovered)[None, :]
+        since = np.clip(m - d, 0.0, 1e6)
+        novelty = np.where(d >= 0, 1.0 + 6.0 * np.exp(-since / 1.5), 1.0)
+        weights = np.asarray(base)[None, :] * (m >= d) * novelty
+        weights = weights * np.where(m >= np.asarray(abandoned)[None, :], 0.04, 1.0)
+        self.taste_artists = artists
+        self.taste_cum: npt.NDArray[np.float64] = np.cumsum(weights, axis=1)
+        self._month_cum: dict[int, list[float]] = {}
+
+    def month_of(self, when: float) -> int:
+        """Index of the month of epoch second `when` within the history."""
+        return min(self.months - 1, max(0, int((when - self.t0) / MONTH_S)))
+
+    def month_cum(self, month: int) -> list[float]:
+        """Cumulative artist weights of a month, as a list for bisect."""
+        found = self._month_cum.get(month)
+        if found is None:
+            found = self.taste_cum[month].tolist()
+            self._month_cum[month] = found
+        return found
+
+    def taste_artist(self, month: int) -> int:
+        """An artist drawn from the persona's taste in that month."""
+        cum = self.month_cum(month)
+        return self.taste_artists[bisect_right(cum, self.rng.random() * cum[-1])]
+
+    def pick_tracks(self, genres: tuple[str, ...], size: int) -> list[int]:
+        """`size` tracks of some genres, the popular ones more likely (weighted sampling)."""
+        cat, rng = self.catalog, self.rng
+        keyed: list[tuple[float, int]] = []
+        for genre in genres:
+            for a_rank, artist in enumerate(cat.genre_artists[genre]):
+                for t_rank, track in enumerate(cat.artist_tracks[artist]):
+                    weight = 1.0 / ((a_rank + 1) ** 0.5 * (t_rank + 1) ** 0.6)
+                    keyed.append((rng.random() ** (1.0 / weight), track))
+        keyed.sort(reverse=True)
+        return [track for _, track in keyed[:size]]
+
+    def _build_playlists(self) -> None:
+        rng, span = self.rng, self.t1 - self.t0
+        specs: list[tuple[str, tuple[str, ...], tuple[int, int], float, int]] = []
+        for i, moment in enumerate(self.persona.moments):
+            if moment.playlist is not None:
+                created = self.t0 + moment.active_from * span - rng.uniform(7, 60) * DAY_S
+                specs.append((moment.playlist, moment.genres, moment.playlist_size, created, i))
+        for name, genres in self.persona.extra_playlists:
+            created = self.t0 + rng.uniform(0.0, 0.6) * span
+            specs.append((name, genres, (20, 50), created, -1))
+        for name, genres, size, created, moment_index in specs:
+            tracks = self.pick_tracks(genres, rng.randint(*size))
+            first = max(5, int(len(tracks) * 0.6))
+            added = [created + i * rng.uniform(20, 200) for i in range(first)]
+            added += sorted(rng.uniform(created, self.t1) for _ in range(len(tracks) - first))
+            if moment_index >= 0:
+                self.moment_playlist[moment_index] = len(self.playlists)
+            self.playlists.append(SimPlaylist(name, tracks, added))
+
+    def _plan_obsessions(self) -> list[tuple[float, float, int]]:
+        rng = self.rng
+        found: list[tuple[float, float, int]] = []
+        for _ in range(max(1, round(3 * self.span_years))):
+            start = rng.uniform(self.t0, max(self.t0, self.t1 - 9 * DAY_S))
+            artist = self.taste_artist(self.month_of(start))
+            track = self.catalog.popular_track(artist, rng.random() * 0.3)
+            found.append((start, start + rng.uniform(5, 9) * DAY_S, track))
+        found.sort()
+        return found
+
+    def obsession_at(self, when: float) -> int:
+        """The track the persona is obsessed with at `when`, or -1."""
+        i = bisect_right(self._obsession_starts, when)
+        for start, end, track in reversed(self.obsessions[max(0, i - 2) : i]):
+            if start <= when < end:
+                return track
+        return -1
