@@ -31,6 +31,7 @@ import orjson
 from yawyas import store
 from yawyas.errors import BadInputError, YawyasError
 from yawyas.sources import exports
+from yawyas.store import spotify as spotify_store
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
@@ -94,6 +95,7 @@ class FileReport:
 class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     totals: store.Totals | None = None
+    replaced_api_streams: int = 0  # API streams now covered by exported ones
 
     @property
     def added(self) -> int:
@@ -386,7 +388,10 @@ def import_paths(
         for result in later:
             _import_one(conn, imp, result, report)
         if any(f.added for f in report.files):
+            # streams synced from the API earlier that this export now covers count once
+            report.replaced_api_streams = spotify_store.reconcile_api_streams(conn)
             store.bump_generation(conn)
+            spotify_store.mark_reconciled(conn)
         report.totals = store.load_totals(conn)
     return report
 

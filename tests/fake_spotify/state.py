@@ -249,7 +249,7 @@ class FakeState:
     plays: list[FakePlay] = field(default_factory=list)
     recent_window: int = 50  # only the last N plays are visible
     top: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    saved: list[tuple[str, int]] = field(default_factory=list)  # (track id, added_at s), newest first
+    saved: list[tuple[str, int]] = field(default_factory=list)  # (track id, added s), newest 1st
     playlists: dict[str, FakePlaylist] = field(default_factory=dict)
     playlist_order: list[str] = field(default_factory=list)
     escape_descriptions: bool = True  # Spotify answers descriptions HTML-escaped

@@ -161,10 +161,11 @@ def build_local_times(
             "local_date": (days * 86_400).astype("datetime64[s]"),
             "weekday": ((days + EPOCH_WEEKDAY) % 7).astype(np.int8),
             "hour": (np.floor_divide(wall, MS_PER_HOUR) % 24).astype(np.int8),
-            "zone": pd.Categorical.from_codes(zone_code, categories=zones),
+            "zone": pd.Categorical.from_codes(zone_code, categories=pd.Index(zones)),
             "play": play_mask(streams),
         },
         index=streams.index,
+        copy=False,
     )
 
 

@@ -6,8 +6,10 @@ already categorical, see `categorize_names`), and groups are counted with `numpy
 
 from __future__ import annotations
 
+import heapq
+import weakref
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -19,10 +21,10 @@ PLAY_MIN_MS: Final = 30_000
 NAME_COLUMNS: Final = ("track_name", "artist_name", "album_name")
 LABEL_COLUMNS: Final = ("kind", "platform", "conn_country", "reason_start", "reason_end")
 
-IntArray = npt.NDArray[np.int64]
+IntArray = npt.NDArray[np.integer[Any]]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-ObjArray = npt.NDArray[np.object_]
+ObjArray = npt.NDArray[Any]  # object arrays of names (str, or None where a name is missing)
 
 
 def play_mask(streams: pd.DataFrame) -> BoolArray:
@@ -48,23 +50,57 @@ def end_ms(streams: pd.DataFrame) -> IntArray:
     return end
 
 
-def name_codes(values: pd.Series) -> tuple[IntArray, ObjArray]:
-    """Codes and names of a text column: surrounding spaces trimmed, null and blank as -1.
+def time_order(streams: pd.DataFrame, starts: IntArray) -> IntArray:
+    """Positions that put `starts` (the streams' start times) in ascending order."""
+    return sort_times(starts, streams["played_at"].to_numpy(dtype=np.int64))
 
-    Names that differ only by surrounding whitespace (a show with a trailing space in some rows)
-    share a code. Works on str, object and categorical columns; costs one factorisation at most.
+
+def sort_times(starts: IntArray, ends: IntArray) -> IntArray:
+    """Positions that put `starts` in ascending order, fast when rows come in `ends` order.
+
+    Stores usually hand rows over by `played_at` (the end); starts are then almost sorted and a
+    stable (merge) sort finishes in a few passes, while shuffled rows are faster with quicksort.
     """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        raw = values.cat.codes.to_numpy(dtype=np.int64)
-        uniques = pd.Index(values.cat.categories)
-    else:
-        codes_any, uniques = pd.factorize(values, use_na_sentinel=True)
-        raw = np.asarray(codes_any, dtype=np.int64)
-    names = np.asarray(uniques.astype(object), dtype=object)
+    nearly_sorted = len(ends) < 2 or bool((ends[1:] >= ends[:-1]).all())
+    order: IntArray = np.argsort(starts, kind="stable" if nearly_sorted else "quicksort")
+    return order
+
+
+def order_within_groups(codes: IntArray, order: IntArray) -> IntArray:
+    """`order` (positions, e.g. in time order) stably regrouped by `codes` (all >= 0).
+
+    The result lists the positions of code 0 first, then code 1..., each group keeping the order
+    it had in `order`. A least-significant-digit radix sort on 16-bit digits: numpy sorts uint16
+    stably by counting, so each pass is linear.
+    """
+    top = int(codes.max(initial=0))
+    shift = 0
+    while True:
+        digit = ((codes[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+        if top >> shift == 0:
+            return order
+
+
+def local_years(local: pd.DataFrame) -> IntArray:
+    """Calendar year of each row's local start (through a per-day table: no per-row calendar)."""
+    days = local["local_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    if len(days) == 0:
+        return np.zeros(0, dtype=np.int64)
+    first = int(days.min())
+    table = np.arange(first, int(days.max()) + 1).astype("datetime64[D]").astype("datetime64[Y]")
+    years: IntArray = table.astype(np.int64)[days - first] + 1970
+    return years
+
+
+def _clean_names(uniques: pd.Index) -> tuple[IntArray, ObjArray] | None:
+    """For each unique name, its code after trimming and merging (-1 for blank), and the names;
+    None when every name is already clean (the usual case)."""
+    names = np.asarray(uniques, dtype=object)
     stripped = np.array([str(n).strip() for n in names], dtype=object)
-    if len(stripped) == 0:
-        return raw, stripped
-    # Re-factorise the (few) cleaned uniques, then map each row's code through that table.
+    if len(names) == 0 or (not (stripped == "").any() and (stripped == names).all()):
+        return None
     merged_any, clean = pd.factorize(stripped)
     merged = np.asarray(merged_any, dtype=np.int64)
     blank = np.asarray(clean == "", dtype=bool)
@@ -72,9 +108,56 @@ def name_codes(values: pd.Series) -> tuple[IntArray, ObjArray]:
         blank_code = int(np.flatnonzero(blank)[0])
         merged = np.where(merged == blank_code, -1, merged - (merged > blank_code))
         clean = clean[~blank]
+    return merged, np.asarray(clean, dtype=object)
+
+
+# Categories already cleaned, by identity: a categorical's categories object is shared by every
+# slice of it, so `categorize_names` output is checked once, not once per analysis.
+# Each entry keeps the names as an object array too, which saves converting them again.
+_CLEAN_CATEGORIES: dict[int, tuple[weakref.ref[pd.Index], ObjArray]] = {}
+
+
+def name_codes(values: pd.Series) -> tuple[IntArray, ObjArray]:
+    """Codes and names of a text column: surrounding spaces trimmed, null and blank as -1.
+
+    Names that differ only by surrounding whitespace (a show with a trailing space in some rows)
+    share a code. Works on str, object and categorical columns; costs one factorisation at most,
+    and nothing per row for a categorical column whose categories are already clean.
+    """
+    categorical = isinstance(values.dtype, pd.CategoricalDtype)
+    if categorical:
+        raw = values.cat.codes.to_numpy(dtype=np.int64)
+        uniques = pd.Index(values.cat.categories)
+        known = _known_clean(values.cat.categories)
+        if known is not None:
+            return raw, known
+    else:
+        codes_any, uniques = pd.factorize(values, use_na_sentinel=True)
+        raw = np.asarray(codes_any, dtype=np.int64)
+    cleaned = _clean_names(uniques)
+    if cleaned is None:
+        names = np.asarray(uniques, dtype=object)
+        if categorical:
+            _remember_clean(values.cat.categories, names)
+        return raw, names
+    merged, names = cleaned
     lookup = np.append(merged, -1)  # position -1 (a null row) maps to -1
     codes: IntArray = lookup[raw]
-    return codes, np.asarray(clean, dtype=object)
+    return codes, names
+
+
+def _known_clean(categories: pd.Index) -> ObjArray | None:
+    """The names of categories known to be clean, else None."""
+    entry = _CLEAN_CATEGORIES.get(id(categories))
+    if entry is not None and entry[0]() is categories:
+        return entry[1]
+    return None
+
+
+def _remember_clean(categories: pd.Index, names: ObjArray) -> None:
+    for key in [k for k, (ref, _) in _CLEAN_CATEGORIES.items() if ref() is None]:
+        del _CLEAN_CATEGORIES[key]
+    _CLEAN_CATEGORIES[id(categories)] = (weakref.ref(categories), names)
 
 
 def label_codes(values: pd.Series) -> tuple[IntArray, ObjArray]:
@@ -88,55 +171,108 @@ def label_codes(values: pd.Series) -> tuple[IntArray, ObjArray]:
     return raw, np.asarray(uniques.astype(object), dtype=object)
 
 
-def categorize_names(streams: pd.DataFrame) -> pd.DataFrame:
-    """The streams with every text column as a categorical (names trimmed, blank as null).
+def with_missing(names: ObjArray) -> ObjArray:
+    """`names` with None appended, so that indexing it with code -1 gives None."""
+    out = np.empty(len(names) + 1, dtype=object)
+    out[: len(names)] = names
+    out[len(names)] = None
+    return out
 
-    Factorising a million strings is the costliest step of most analyses; doing it once here lets
-    every later `name_codes`/`label_codes` call read the codes for free. Same rows, same index.
+
+def categorize_names(
+    streams: pd.DataFrame, columns: Sequence[str] = NAME_COLUMNS + LABEL_COLUMNS
+) -> pd.DataFrame:
+    """The streams with the given text columns as categoricals (names trimmed, blank as null).
+
+    Factorising a million strings is the costliest step of most analyses; doing it once here
+    lets every later `name_codes`/`label_codes` call on the result read the codes for free.
+    Columns that are already categorical with clean names are kept as they are. Same rows, same
+    index; other columns are passed through.
     """
     out = {}
     for column in streams.columns:
         series = streams[column]
-        if column in NAME_COLUMNS:
-            codes, names = name_codes(series)
-        elif column in LABEL_COLUMNS:
-            codes, names = label_codes(series)
-        else:
+        if column not in columns or not (column in NAME_COLUMNS or column in LABEL_COLUMNS):
             out[column] = series
             continue
-        out[column] = pd.Series(
+        codes, names = name_codes(series) if column in NAME_COLUMNS else label_codes(series)
+        if isinstance(series.dtype, pd.CategoricalDtype) and (
+            column in LABEL_COLUMNS or _known_clean(series.cat.categories) is not None
+        ):
+            out[column] = series  # already categorical, with nothing to trim or merge
+            continue
+        series = pd.Series(
             pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object)),
             index=streams.index,
             name=column,
         )
-    return pd.DataFrame(out, index=streams.index)
+        if column in NAME_COLUMNS:
+            _remember_clean(series.cat.categories, names)
+        out[column] = series
+    return pd.DataFrame(out, index=streams.index, copy=False)
 
 
 def group_sums(
     codes: IntArray, n_groups: int, ms: IntArray, plays: BoolArray
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Per group: streams, plays and ms_played (rows with code -1 are ignored)."""
-    keep = codes >= 0
-    c = codes[keep]
-    streams = np.bincount(c, minlength=n_groups).astype(np.int64)
-    play_count = np.bincount(c, weights=plays[keep], minlength=n_groups).astype(np.int64)
+    shifted = codes + 1  # bin 0 collects the -1 rows, dropped below
+    streams = np.bincount(shifted, minlength=n_groups + 1)[1:].astype(np.int64)
+    play_count = np.bincount(shifted, weights=plays, minlength=n_groups + 1)[1:].astype(np.int64)
     # bincount's float64 weights are exact for sums below 2**53 ms (285,000 years).
-    total_ms = np.bincount(c, weights=ms[keep], minlength=n_groups).astype(np.int64)
+    total_ms = np.bincount(shifted, weights=ms, minlength=n_groups + 1)[1:].astype(np.int64)
     return streams, play_count, total_ms
 
 
 def pair_codes(first: IntArray, second: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Group codes for pairs (first, second); -1 where `first` is -1 (`second` may be -1).
+    """Dense group codes for pairs (first, second); -1 where `first` is -1 (`second` may be -1).
 
-    Returns (row codes, first code of each group, second code of each group).
+    Returns (row codes, first code of each group, second code of each group). Most firsts (a track
+    name) come with one second (its artist): those are numbered directly, and only the rows of
+    firsts seen with several seconds go through a hash table.
     """
-    width = int(second.max(initial=-1)) + 2
-    key = np.where(first >= 0, first * width + (second + 1), -1)
-    codes_any, uniques_any = pd.factorize(key[key >= 0])
-    row = np.full(len(key), -1, dtype=np.int64)
-    row[key >= 0] = np.asarray(codes_any, dtype=np.int64)
-    uniques = np.asarray(uniques_any, dtype=np.int64)
-    return row, uniques // width, uniques % width - 1
+    valid = np.flatnonzero(first >= 0)
+    row = np.full(len(first), -1, dtype=np.int64)
+    if len(valid) == 0:
+        return row, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    f, s = first[valid], second[valid]
+    n_first = int(f.max()) + 1
+    width = int(s.max()) + 2
+    if n_first * width <= 4 * len(valid) + 1_000_000:
+        # Few possible pairs (years x artists): number them through a presence table.
+        key = f * width + (s + 1)
+        used_pairs = np.flatnonzero(np.bincount(key, minlength=n_first * width))
+        lookup = np.zeros(n_first * width, dtype=np.int64)
+        lookup[used_pairs] = np.arange(len(used_pairs))
+        row[valid] = lookup[key]
+        return row, used_pairs // width, used_pairs % width - 1
+    # One second per first, as written by fancy assignment; rows that disagree reveal the firsts
+    # seen with several seconds.
+    seen = np.zeros(n_first, dtype=np.int64)
+    seen[f] = s
+    mixed_first = np.zeros(n_first, dtype=bool)
+    mixed_first[f[s != seen[f]]] = True
+    several = mixed_first[f]
+    if not several.any():
+        used = np.bincount(f, minlength=n_first) > 0
+        if used.all():  # every first present, each with one second: the firsts are the groups
+            row[valid] = f
+            return row, np.arange(n_first, dtype=np.int64), seen
+    provisional = f.copy()
+    mixed = np.zeros(0, dtype=np.int64)
+    if several.any():
+        codes_any, uniques_any = pd.factorize(f[several] * width + (s[several] + 1))
+        provisional[several] = n_first + np.asarray(codes_any, dtype=np.int64)
+        mixed = np.asarray(uniques_any, dtype=np.int64)
+    used = np.bincount(provisional, minlength=n_first + len(mixed)) > 0
+    dense = np.cumsum(used) - 1
+    row[valid] = dense[provisional]
+    kept = np.flatnonzero(used)
+    single = kept[kept < n_first]
+    pairs = mixed[kept[kept >= n_first] - n_first]
+    first_of = np.concatenate([single, pairs // width])
+    second_of = np.concatenate([seen[single], pairs % width - 1])
+    return row, first_of, second_of
 
 
 def top_positions(
@@ -144,9 +280,9 @@ def top_positions(
 ) -> list[int]:
     """Positions of the `n` best groups: `primary` descending, ties broken by the names in order.
 
-    `names` holds one array per tie-break column (e.g. track names, then artist names), null as
-    "". Only the candidates that tie or beat the n-th largest value reach the Python sort, so the
-    cost stays linear in the number of groups.
+    `names` holds one array per tie-break column (e.g. track names, then artist names); a
+    missing name sorts as "". Only the candidates that tie or beat the n-th largest value reach
+    the Python sort, so the cost stays linear in the number of groups.
     """
     positions = np.flatnonzero(eligible) if eligible is not None else np.arange(len(primary))
     if n <= 0 or len(positions) == 0:
@@ -157,6 +293,6 @@ def top_positions(
         positions = positions[values >= threshold]
 
     def key(p: int) -> tuple[int, tuple[str, ...]]:
-        return -int(primary[p]), tuple("" if c[p] is None else str(c[p]) for c in names)
+        return -int(primary[p]), tuple(c[p] if isinstance(c[p], str) else "" for c in names)
 
-    return sorted((int(p) for p in positions), key=key)[:n]
+    return heapq.nsmallest(n, (int(p) for p in positions), key=key)

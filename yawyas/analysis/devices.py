@@ -28,8 +28,8 @@ _RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
         ("other", r"^\s*(not[_ ]applicable|unknown|n/?a|none|null)?\s*$"),
         (
             "car",
-            r"android[_ ]?auto|carplay|automotive|infotainment|\bcar\b|car[_ ]?thing|\btesla\b|polestar|"
-            r"volvo|\bbmw\b|mercedes|\bford\b|\baudi\b|volkswagen|\bvw\b|porsche|renault|"
+            r"android[_ ]?auto|carplay|automotive|infotainment|\bcar\b|car[_ ]?thing|\btesla\b|"
+            r"polestar|volvo|\bbmw\b|mercedes|\bford\b|\baudi\b|volkswagen|\bvw\b|porsche|renault|"
             r"hyundai|\bkia\b|toyota|\bgm[_ ]|chevrolet|jaguar|land ?rover",
         ),
         ("console", r"playstation|\bps[345]|xbox|nintendo|\bwii\b"),
@@ -53,7 +53,10 @@ _RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
             r"\bios\b|iphone|ipad|ipod|android|watchos|wear ?os|windows ?phone|windows ?mobile|"
             r"blackberry|symbian|\bs60\b|kaios|sailfish|harmonyos",
         ),
-        ("desktop", r"windows|\bwin(32|64)?\b|\bos ?x\b|macos|\bmac\b|linux|ubuntu|desktop|chromeos"),
+        (
+            "desktop",
+            r"windows|\bwin(32|64)?\b|\bos ?x\b|macos|\bmac\b|linux|ubuntu|desktop|chromeos",
+        ),
     )
 )
 
@@ -79,7 +82,7 @@ def build_device_families(platforms: pd.Series) -> pd.Series:
         dtype=np.int64,
     )
     return pd.Series(
-        pd.Categorical.from_codes(table[codes], categories=list(DEVICE_FAMILIES)),
+        pd.Categorical.from_codes(table[codes], categories=pd.Index(DEVICE_FAMILIES)),
         index=platforms.index,
         name="device_family",
     )
@@ -94,7 +97,9 @@ def build_devices(streams: pd.DataFrame, families: pd.Series | None = None) -> p
     if families is None:
         families = build_device_families(streams["platform"])
     codes = families.cat.codes.to_numpy(dtype=np.int64)
-    count, plays, ms = group_sums(codes, len(DEVICE_FAMILIES), ms_played(streams), play_mask(streams))
+    count, plays, ms = group_sums(
+        codes, len(DEVICE_FAMILIES), ms_played(streams), play_mask(streams)
+    )
     total = int(ms.sum())
     frame = pd.DataFrame(
         {

@@ -14,7 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from yawyas.analysis.common import end_ms, ms_played, play_mask, start_ms
+from yawyas.analysis.common import end_ms, ms_played, play_mask, start_ms, time_order
 
 SESSION_GAP_MS: Final = 30 * 60 * 1000
 
@@ -43,7 +43,7 @@ def build_sessions(
     `local` (from `build_local_times` on the same streams) `local_start`, the wall-clock start.
     """
     starts = start_ms(streams)
-    order = np.argsort(starts, kind="stable")
+    order = time_order(streams, starts)
     s = starts[order]
     e = np.maximum(end_ms(streams)[order], s)
     if len(s) == 0:

@@ -182,7 +182,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 # Modules of this package that own tables of their own; each has a MIGRATIONS tuple like the
 # one above, numbered after it. Their numbers are global: one sequence for the whole store.
-MIGRATION_MODULES: tuple[str, ...] = ()
+MIGRATION_MODULES: tuple[str, ...] = ("yawyas.store.spotify",)
 
 
 def all_migrations() -> list[tuple[str, str]]:

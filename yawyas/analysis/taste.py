@@ -1,0 +1,301 @@
+"""Taste: what the person listens to, how varied it is, and how it changes.
+
+Artists, tracks and albums come from music rows (`kind == "track"`); shows from episodes (the show
+is in `artist_name`), audiobooks from audiobook rows (the title is in `artist_name`). A track is the
+pair (track name, artist name), an album the pair (album name, artist name). Null and blank names
+are left out; names are compared after trimming surrounding spaces. Listening time counts every
+stream; plays count streams of at least 30 seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from yawyas.analysis.common import (
+    BoolArray,
+    IntArray,
+    ObjArray,
+    group_sums,
+    label_codes,
+    local_years,
+    ms_played,
+    name_codes,
+    pair_codes,
+    play_mask,
+    top_positions,
+    with_missing,
+)
+
+KINDS: Final = ("track", "episode", "audiobook", "video", "unknown")
+UNKNOWN_COUNTRY: Final = "ZZ"
+
+Entity = Literal["artist", "track", "album", "show", "audiobook"]
+_ENTITY_KIND: Final[dict[str, str]] = {
+    "artist": "track",
+    "track": "track",
+    "album": "track",
+    "show": "episode",
+    "audiobook": "audiobook",
+}
+
+
+@dataclass(frozen=True)
+class Diversity:
+    """How spread music listening time is over artists.
+
+    `entropy_bits`: Shannon entropy (base 2) of the artists' shares of time; `effective_artists`:
+    2 ** entropy, the number of equally loved artists that would give the same entropy;
+    `top10_share`: share of time of the 10 most played artists; `artists`: artists with time > 0.
+    """
+
+    entropy_bits: float
+    effective_artists: float
+    top10_share: float
+    artists: int
+
+
+def kind_mask(streams: pd.DataFrame, kind: str) -> BoolArray:
+    """True for the streams of one kind ("track", "episode", ...)."""
+    codes, kinds = label_codes(streams["kind"])
+    hits = np.flatnonzero(kinds == kind)
+    if len(hits) == 0:
+        return np.zeros(len(codes), dtype=bool)
+    out: BoolArray = codes == int(hits[0])
+    return out
+
+
+def build_totals(streams: pd.DataFrame, entity: Entity) -> pd.DataFrame:
+    """Every artist, track, album, show or audiobook with its streams, plays and ms (unordered).
+
+    Columns: `name`, `artist` (tracks and albums only; may be None), `streams`, `plays`, `ms`.
+    """
+    rows = np.flatnonzero(kind_mask(streams, _ENTITY_KIND[entity]))
+    ms = ms_played(streams)[rows]
+    plays = play_mask(streams)[rows]
+    artist_codes, artists = name_codes(streams["artist_name"])
+    artist_codes = artist_codes[rows]
+    if entity in ("artist", "show", "audiobook"):
+        count, play_count, total = group_sums(artist_codes, len(artists), ms, plays)
+        frame = pd.DataFrame(
+            {
+                "name": pd.Series(artists, dtype=object),
+                "streams": count,
+                "plays": play_count,
+                "ms": total,
+            }
+        )
+        return frame[frame["streams"] > 0].reset_index(drop=True)
+    column = "track_name" if entity == "track" else "album_name"
+    item_codes, items = name_codes(streams[column])
+    codes, item_of, artist_of = pair_codes(item_codes[rows], artist_codes)
+    count, play_count, total = group_sums(codes, len(item_of), ms, plays)
+    artist_names = with_missing(artists)  # artist code -1 -> None
+    return pd.DataFrame(
+        {
+            "name": pd.Series(items[item_of] if len(item_of) else [], dtype=object),
+            "artist": pd.Series(artist_names[artist_of] if len(artist_of) else [], dtype=object),
+            "streams": count,
+            "plays": play_count,
+            "ms": total,
+        }
+    )
+
+
+def build_top(
+    totals: pd.DataFrame, *, by: Literal["ms", "plays"] = "ms", n: int = 10
+) -> pd.DataFrame:
+    """The `n` first rows of `build_totals` by `by` descending, ties broken by name then artist.
+
+    Rows with nothing of `by` (0 ms, or no play) are left out.
+    """
+    primary = totals[by].to_numpy(dtype=np.int64)
+    names: list[ObjArray] = [totals["name"].to_numpy(dtype=object)]
+    if "artist" in totals:
+        names.append(totals["artist"].to_numpy(dtype=object))
+    best = top_positions(primary, names, n, eligible=primary > 0)
+    return totals.iloc[best].reset_index(drop=True)
+
+
+def _shares(ms: IntArray) -> np.ndarray:
+    total = int(ms.sum())
+    return ms / total if total else np.zeros(len(ms))
+
+
+def build_kinds(streams: pd.DataFrame) -> pd.DataFrame:
+    """Streams, plays, ms and share of ms for each of the five kinds (always all five, in order).
+
+    An unexpected kind label counts as "unknown".
+    """
+    codes, labels = label_codes(streams["kind"])
+    table = np.array(
+        [KINDS.index(k) if k in KINDS else KINDS.index("unknown") for k in labels]
+        + [KINDS.index("unknown")],
+        dtype=np.int64,
+    )
+    count, plays, ms = group_sums(table[codes], len(KINDS), ms_played(streams), play_mask(streams))
+    return pd.DataFrame(
+        {"kind": list(KINDS), "streams": count, "plays": plays, "ms": ms, "share": _shares(ms)}
+    )
+
+
+def build_countries(streams: pd.DataFrame) -> pd.DataFrame:
+    """Listening per connection country: country, streams, plays, ms, share of ms.
+
+    Null and blank countries count as "ZZ" (unknown). Ordered by ms descending, then code.
+    """
+    codes, labels = label_codes(streams["conn_country"])
+    cleaned = [str(c).strip().upper() or UNKNOWN_COUNTRY for c in labels] + [UNKNOWN_COUNTRY]
+    merged_any, countries = pd.factorize(np.array(cleaned, dtype=object))
+    merged = np.asarray(merged_any, dtype=np.int64)
+    count, plays, ms = group_sums(
+        merged[codes], len(countries), ms_played(streams), play_mask(streams)
+    )
+    frame = pd.DataFrame(
+        {
+            "country": np.asarray(countries, dtype=object),
+            "streams": count,
+            "plays": plays,
+            "ms": ms,
+            "share": _shares(ms),
+        }
+    )
+    frame = frame[frame["streams"] > 0]
+    return frame.sort_values(["ms", "country"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def build_diversity(
+    streams: pd.DataFrame, *, top: int = 10, totals: pd.DataFrame | None = None
+) -> Diversity:
+    """Entropy of music listening time over artists, and the share of the `top` artists.
+
+    Pass `totals` (`build_totals(streams, "artist")`) to reuse it.
+    """
+    if totals is None:
+        totals = build_totals(streams, "artist")
+    ms = totals["ms"].to_numpy(dtype=np.int64)
+    ms = ms[ms > 0]
+    total = int(ms.sum())
+    if total == 0:
+        return Diversity(0.0, 0.0, 0.0, 0)
+    p = ms / total
+    entropy = float(-(p * np.log2(p)).sum()) + 0.0  # + 0.0 turns -0.0 into 0.0
+    top_ms = np.sort(ms)[::-1][:top].sum()
+    return Diversity(
+        entropy_bits=entropy,
+        effective_artists=float(2.0**entropy),
+        top10_share=float(top_ms / total),
+        artists=len(ms),
+    )
+
+
+def _months(values: np.ndarray) -> np.ndarray:
+    """Months since 1970-01 of wall-clock datetime64 values."""
+    return values.astype("datetime64[M]").astype(np.int64)
+
+
+def _month_label(month: int) -> str:
+    return str(np.datetime64(month, "M"))
+
+
+def build_discovery(
+    streams: pd.DataFrame,
+    local: pd.DataFrame,
+    *,
+    since: pd.Timestamp | None = None,
+    until: pd.Timestamp | None = None,
+    examples: int = 3,
+) -> pd.DataFrame:
+    """New artists per month: each music artist counts once, in the local month of its first play.
+
+    Give the WHOLE history (a first play is first over everything the frame holds) and, to report
+    a period, `since`/`until` (local dates): months outside are dropped. Months between the first
+    and last reported month with no new artist appear with 0. Columns: `month` ("YYYY-MM"),
+    `new_artists`, `artists` (up to `examples` of that month's new artists, most played overall
+    first). `local` comes from `build_local_times` on the same streams.
+    """
+    music_plays = kind_mask(streams, "track") & play_mask(streams)
+    codes, artists = name_codes(streams["artist_name"])
+    rows = np.flatnonzero(music_plays & (codes >= 0))
+    columns: dict[str, list[Any]] = {"month": [], "new_artists": [], "artists": []}
+    if len(rows) == 0:
+        return pd.DataFrame(columns)
+    starts = local["start_ms"].to_numpy(dtype=np.int64)[rows]
+    artist_of_row = codes[rows]
+    first_start = np.full(len(artists), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_start, artist_of_row, starts)
+    # the rows holding each artist's first start (the first of them on an exact tie)
+    at_first = np.flatnonzero(starts == first_start[artist_of_row])
+    artist_ids, where = np.unique(artist_of_row[at_first], return_index=True)
+    months = _months(local["local_start"].to_numpy()[rows[at_first[where]]])
+    plays = np.bincount(codes[rows], minlength=len(artists))[artist_ids]
+
+    lo = int(months.min()) if since is None else _months(np.array([since.to_datetime64()]))[0]
+    hi = int(months.max()) if until is None else _months(np.array([until.to_datetime64()]))[0]
+    inside = (months >= lo) & (months <= hi)
+    if not inside.any():
+        return pd.DataFrame(columns)
+    lo, hi = max(lo, int(months[inside].min())), min(hi, int(months[inside].max()))
+    months, artist_ids, plays = months[inside], artist_ids[inside], plays[inside]
+    counts = np.bincount(months - lo, minlength=hi - lo + 1)
+    order = np.lexsort((artists[artist_ids].astype(str), -plays, months))
+    named: dict[int, list[str]] = {}
+    for i in order:
+        bucket = named.setdefault(int(months[i]), [])
+        if len(bucket) < examples:
+            bucket.append(str(artists[artist_ids[i]]))
+    month_range = range(lo, hi + 1)
+    return pd.DataFrame(
+        {
+            "month": [_month_label(m) for m in month_range],
+            "new_artists": counts.astype(np.int64),
+            "artists": [named.get(m, []) for m in month_range],
+        }
+    )
+
+
+def build_taste_by_year(streams: pd.DataFrame, local: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
+    """The `n` top music artists of each local year by listening time (ties by name).
+
+    Columns: `year`, `rank` (1 = most listened), `name`, `plays`, `ms`; years ascending.
+    """
+    rows = np.flatnonzero(kind_mask(streams, "track"))
+    codes, artists = name_codes(streams["artist_name"])
+    codes = codes[rows]
+    named = codes >= 0
+    rows, codes = rows[named], codes[named]
+    out: dict[str, list[object]] = {"year": [], "rank": [], "name": [], "plays": [], "ms": []}
+    if len(rows) == 0:
+        return pd.DataFrame(out)
+    years = local_years(local)[rows]
+    first_year = int(years.min())
+    year_codes = years - first_year
+    cells = (int(year_codes.max()) + 1) * len(artists)
+    groups: IntArray
+    year_of: IntArray
+    artist_of: IntArray
+    if cells <= 4 * len(rows) + 1_000_000:
+        # A dense (year, artist) table: a few dozen years times the artists.
+        cell = np.arange(cells)
+        groups = year_codes * len(artists) + codes
+        year_of, artist_of = cell // len(artists), cell % len(artists)
+    else:
+        groups, year_of, artist_of = pair_codes(year_codes, codes)
+    _, plays, ms = group_sums(
+        groups, len(year_of), ms_played(streams)[rows], play_mask(streams)[rows]
+    )
+    names = artists[artist_of]
+    for year in np.unique(year_of[ms > 0]):
+        in_year = (year_of == year) & (ms > 0)
+        for rank, p in enumerate(top_positions(ms, [names], n, eligible=in_year), 1):
+            out["year"].append(int(year) + first_year)
+            out["rank"].append(rank)
+            out["name"].append(str(names[p]))
+            out["plays"].append(int(plays[p]))
+            out["ms"].append(int(ms[p]))
+    return pd.DataFrame(out)
