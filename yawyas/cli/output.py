@@ -71,3 +71,13 @@ def byte_progress(description: str, enabled: bool = True) -> Iterator[Any]:
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def status(message: str) -> Iterator[None]:
+    """A spinner on stderr while something takes a moment; nothing when not a terminal."""
+    if not err_console.is_terminal:
+        yield
+        return
+    with err_console.status(message):
+        yield

@@ -1,4 +1,5 @@
 """One module per command group; importing this package registers them all."""
 
-import yawyas.cli.commands.account  # noqa: F401
-from yawyas.cli.commands import history  # noqa: F401
+import yawyas.cli.commands.account
+import yawyas.cli.commands.history
+import yawyas.cli.commands.profile  # noqa: F401

@@ -1,0 +1,212 @@
+"""Rich renderings of the profile document: readable at 80 columns, plain in a pipe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SHADES = " ·░▒▓█"
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def hours(ms: int | float) -> str:
+    h = ms / 3_600_000
+    return f"{h:,.0f} h" if h >= 100 else f"{h:,.1f} h"
+
+
+def minutes(ms: int | float) -> str:
+    m = ms / 60_000
+    return f"{m / 60:.1f} h" if m >= 90 else f"{m:.0f} min"
+
+
+def pct(share: float | None) -> str:
+    if share is None:
+        return "-"
+    return "<1%" if 0 < share < 0.005 else f"{100 * share:.0f}%"
+
+
+def clock(grid: list[list[int]]) -> RenderableType:
+    """The 7 x 24 listening clock as shaded blocks (two per hour), one row per weekday.
+
+    Shades follow the square root of the count, so quiet hours still show against the peak.
+    """
+    peak = max((v for row in grid for v in row), default=0)
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="bold")
+    table.add_column()
+    table.add_column(justify="right", style="dim")
+    table.add_row("", Text("00    03    06    09    12    15    18    21", style="dim"), "plays")
+    for day, row in zip(DAYS, grid, strict=True):
+        cells = Text()
+        for value in row:
+            level = 0
+            if peak and value:
+                level = 1 + int((len(SHADES) - 2) * (value / peak) ** 0.5 + 0.5)
+            cells.append(SHADES[min(level, len(SHADES) - 1)] * 2, style="green")
+        table.add_row(day, cells, f"{sum(row):,}")
+    return table
+
+
+def top_table(
+    title: str, rows: list[dict[str, Any]], *, with_artist: bool = False, limit: int = 10
+) -> Table:
+    table = Table(title=title, title_justify="left", expand=False, pad_edge=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("name", overflow="fold", max_width=36)
+    if with_artist:
+        table.add_column("by", overflow="fold", max_width=24, style="dim")
+    table.add_column("time", justify="right")
+    table.add_column("plays", justify="right")
+    for i, row in enumerate(rows[:limit], 1):
+        cells = [str(i), str(row.get("name") or "(unknown)")]
+        if with_artist:
+            cells.append(str(row.get("artist") or ""))
+        table.add_row(*cells, hours(row["ms"]), f"{row['plays']:,}")
+    return table
+
+
+def spark(values: list[int]) -> str:
+    peak = max(values, default=0)
+    if peak == 0:
+        return ""
+    return "".join(SPARK[min(len(SPARK) - 1, int((len(SPARK) - 1) * v / peak))] for v in values)
+
+
+def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
+    """Print the whole profile: totals, clock, tops, habits, discovery, taste over time."""
+    if not doc["streams"]:
+        console.print("No streams in this period. Import an export first: yawyas import PATH")
+        return
+    first, last = (doc["first_played_at"] or "")[:10], (doc["last_played_at"] or "")[:10]
+    period = doc["period"]
+    scope = f"{period['since'] or first} to {period['until'] or last}"
+    summary = Text.assemble(
+        (f"{doc['streams']:,}", "bold"),
+        " streams, ",
+        (f"{doc['plays']:,}", "bold"),
+        " plays, ",
+        (hours(doc["listening_ms"]), "bold"),
+        " of listening, ",
+        f"{scope} (local time: {doc['timezone']}",
+        ", travel-aware)" if doc.get("travel_aware") else ")",
+    )
+    console.print(Panel(summary, title="You are what you stream", title_align="left", expand=False))
+    console.print(
+        Panel(
+            clock(doc["clock"]),
+            title="When you listen (plays by local start hour)",
+            title_align="left",
+            expand=False,
+        )
+    )
+
+    console.print(top_table("Top artists by time", doc["top_artists"], limit=limit))
+    console.print(top_table("Top tracks by time", doc["top_tracks"], with_artist=True, limit=limit))
+    console.print(
+        top_table("Top albums by time", doc["top_albums"], with_artist=True, limit=min(limit, 5))
+    )
+    if doc["top_shows"]:
+        console.print(top_table("Top shows by time", doc["top_shows"], limit=min(limit, 5)))
+    by_plays = ", ".join(a["name"] for a in doc["top_artists_by_plays"][:5])
+    console.print(Text.assemble(("Most played artists: ", "bold"), by_plays))
+
+    console.print(_habits(doc))
+    console.print(_discovery(doc))
+    if doc["obsessions"]:
+        t = Table(
+            title="Obsessions (most plays within 7 days)", title_justify="left", pad_edge=False
+        )
+        t.add_column("track", overflow="fold", max_width=30)
+        t.add_column("by", overflow="fold", max_width=20, style="dim")
+        t.add_column("plays", justify="right")
+        t.add_column("week of")
+        for o in doc["obsessions"][:5]:
+            t.add_row(
+                o["name"] or "", o["artist"] or "", str(o["plays"]), (o["window_start"] or "")[:10]
+            )
+        console.print(t)
+    if doc["forgotten_favorites"]:
+        t = Table(
+            title="Forgotten favourites (much played, silent for 6 months)",
+            title_justify="left",
+            pad_edge=False,
+        )
+        t.add_column("track", overflow="fold", max_width=30)
+        t.add_column("by", overflow="fold", max_width=20, style="dim")
+        t.add_column("plays", justify="right")
+        t.add_column("last played")
+        for f in doc["forgotten_favorites"][:5]:
+            t.add_row(
+                f["name"] or "", f["artist"] or "", str(f["plays"]), (f["last_played"] or "")[:10]
+            )
+        console.print(t)
+    if doc["taste_by_year"]:
+        t = Table(
+            title="Taste over the years (top artists by time)", title_justify="left", pad_edge=False
+        )
+        t.add_column("year", style="bold")
+        t.add_column("artists", overflow="fold")
+        for y in doc["taste_by_year"]:
+            t.add_row(str(y["year"]), ", ".join(a["name"] for a in y["top_artists"][:3]))
+        console.print(t)
+
+
+def _habits(doc: dict[str, Any]) -> RenderableType:
+    s, intent = doc["sessions"], doc["intent"]
+    lines = [
+        Text.assemble(
+            ("Sessions ", "bold"),
+            f"{s['count']:,}; median {minutes(s['median_ms'])}"
+            f" ({s['median_streams'] or 0:.0f} streams), longest "
+            f"{minutes(s['longest_ms'])} on {(s['longest_start'] or '')[:10]}",
+        ),
+        Text.assemble(
+            ("Intent ", "bold"),
+            f"{pct(intent['deliberate_share'])} of music started by you (click, play),"
+            f" {pct(intent['passive_share'])} played on; skipped "
+            f"{pct(intent['skip_rate'])}, next pressed {pct(intent['fwdbtn_rate'])}",
+        ),
+    ]
+    devices = Table(title="Devices", title_justify="left", pad_edge=False)
+    for col in ("device", "time", "share", "skips"):
+        devices.add_column(col, justify="left" if col == "device" else "right")
+    skips = {d["family"]: d["skip_rate"] for d in intent.get("by_device", [])}
+    for d in doc["devices"]:
+        if d["streams"]:
+            devices.add_row(
+                d["family"], hours(d["ms"]), pct(d["share"]), pct(skips.get(d["family"]))
+            )
+    kinds = ", ".join(f"{k['kind']} {pct(k['share'])}" for k in doc["kinds"] if k["streams"])
+    countries = ", ".join(f"{c['country']} {pct(c['share'])}" for c in doc["countries"][:6])
+    d = doc["diversity"]
+    lines += [
+        Text.assemble(("What ", "bold"), kinds),
+        Text.assemble(("Where ", "bold"), countries),
+        Text.assemble(
+            ("Diversity ", "bold"),
+            f"{d['artists']:,} artists; entropy {d['entropy_bits'] or 0:.1f} bits "
+            f"(like {d['effective_artists'] or 0:.0f} equally loved artists); "
+            f"top 10 take {pct(d['top10_share'])} of your time",
+        ),
+    ]
+    return Group(devices, *lines)
+
+
+def _discovery(doc: dict[str, Any]) -> RenderableType:
+    """New artists per month as a sparkline (the first month, when everything is new, aside)."""
+    months = doc["discovery"][1:]
+    if not months:
+        return Text("")
+    recent = months[-36:]
+    counts = [m["new_artists"] for m in recent]
+    return Text.assemble(
+        ("Discovery ", "bold"),
+        f"new artists a month, {recent[0]['month']} to {recent[-1]['month']}: ",
+        (spark(counts), "cyan"),
+        f" (median {sorted(counts)[len(counts) // 2]}, most {max(counts)})",
+    )
