@@ -91,3 +91,16 @@ def verdict(
     sign = "<=" if lower_is_better else ">="
     print(f"  [{mark}] {name:<38} {value:>10.2f} {unit:<4} (target {sign} {target:g})")
     return ok
+
+
+def imported_store(export: Path) -> Path:
+    """A store with `export` imported, built once and cached beside it."""
+    db = export.parent / f"{export.name}.db"
+    if not db.exists():
+        print(f"importing {export} into {db} ...", file=sys.stderr)
+        subprocess.run(
+            [*yawyas_cmd(), "--db", str(db), "import", str(export), "--json"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return db

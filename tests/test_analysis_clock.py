@@ -150,6 +150,13 @@ def test_travel_aware_abroad_is_dst_correct_there() -> None:
     assert list(local["hour"]) == [9, 10, 10]
 
 
+def test_home_country_streams_keep_the_home_zone_name() -> None:
+    frame = streams(ending("2024-07-01 10:00:00", conn_country="JP"))
+    local = build_local_times(frame, "Japan", travel_aware=True)  # "Japan" links to Asia/Tokyo
+    assert list(local["zone"].astype(str)) == ["Japan"]
+    assert list(local["hour"]) == [19]
+
+
 def test_zone_tables() -> None:
     assert home_country("Europe/Madrid") == "ES"
     assert home_country("Japan") == "JP"  # a link, resolved through tzdata.zi

@@ -65,12 +65,14 @@ def test_pair_codes_number_each_distinct_pair(pairs: list[tuple[int, int]], scal
     first = np.array([p[0] for p in pairs], dtype=np.int64)
     second = np.array([p[1] for p in pairs], dtype=np.int64)
     codes, first_of, second_of = pair_codes(first, second)
-    assert len(first_of) == len({p for p in pairs if p[0] >= 0})
+    code_of: dict[tuple[int, int], int] = {}
     for (f, s), code in zip(pairs, codes, strict=True):
         if f < 0:
             assert code == -1
         else:
             assert (first_of[code], second_of[code]) == (f, s)
+            assert code_of.setdefault((f, s), int(code)) == code  # equal pairs, one code
+    assert len(set(code_of.values())) == len(code_of)  # different pairs, different codes
 
 
 def test_pair_codes_sparse_and_mixed() -> None:
@@ -81,7 +83,8 @@ def test_pair_codes_sparse_and_mixed() -> None:
     assert codes[0] == codes[3] != codes[2]
     assert codes[1] == codes[5]
     assert codes[4] == -1
-    assert sorted(zip(first_of.tolist(), second_of.tolist(), strict=True)) == [
+    used = sorted({int(c) for c in codes if c >= 0})
+    assert sorted((int(first_of[c]), int(second_of[c])) for c in used) == [
         (5, 0),
         (5, 1),
         (100_000, 90_000),

@@ -7,8 +7,10 @@ already categorical, see `categorize_names`), and groups are counted with `numpy
 from __future__ import annotations
 
 import heapq
+import threading
 import weakref
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 import numpy as np
@@ -115,6 +117,7 @@ def _clean_names(uniques: pd.Index) -> tuple[IntArray, ObjArray] | None:
 # slice of it, so `categorize_names` output is checked once, not once per analysis.
 # Each entry keeps the names as an object array too, which saves converting them again.
 _CLEAN_CATEGORIES: dict[int, tuple[weakref.ref[pd.Index], ObjArray]] = {}
+_CLEAN_LOCK = threading.Lock()
 
 
 def name_codes(values: pd.Series) -> tuple[IntArray, ObjArray]:
@@ -148,16 +151,18 @@ def name_codes(values: pd.Series) -> tuple[IntArray, ObjArray]:
 
 def _known_clean(categories: pd.Index) -> ObjArray | None:
     """The names of categories known to be clean, else None."""
-    entry = _CLEAN_CATEGORIES.get(id(categories))
+    with _CLEAN_LOCK:
+        entry = _CLEAN_CATEGORIES.get(id(categories))
     if entry is not None and entry[0]() is categories:
         return entry[1]
     return None
 
 
 def _remember_clean(categories: pd.Index, names: ObjArray) -> None:
-    for key in [k for k, (ref, _) in _CLEAN_CATEGORIES.items() if ref() is None]:
-        del _CLEAN_CATEGORIES[key]
-    _CLEAN_CATEGORIES[id(categories)] = (weakref.ref(categories), names)
+    with _CLEAN_LOCK:  # categorize_names may call this from several threads
+        for key in [k for k, (ref, _) in _CLEAN_CATEGORIES.items() if ref() is None]:
+            del _CLEAN_CATEGORIES[key]
+        _CLEAN_CATEGORIES[id(categories)] = (weakref.ref(categories), names)
 
 
 def label_codes(values: pd.Series) -> tuple[IntArray, ObjArray]:
@@ -180,22 +185,39 @@ def with_missing(names: ObjArray) -> ObjArray:
 
 
 def categorize_names(
-    streams: pd.DataFrame, columns: Sequence[str] = NAME_COLUMNS + LABEL_COLUMNS
+    streams: pd.DataFrame,
+    columns: Sequence[str] = NAME_COLUMNS + LABEL_COLUMNS,
+    *,
+    threads: int = 2,
 ) -> pd.DataFrame:
     """The streams with the given text columns as categoricals (names trimmed, blank as null).
 
     Factorising a million strings is the costliest step of most analyses; doing it once here
     lets every later `name_codes`/`label_codes` call on the result read the codes for free.
     Columns that are already categorical with clean names are kept as they are. Same rows, same
-    index; other columns are passed through.
+    index; other columns are passed through. Large frames are factorised on `threads` threads
+    (pyarrow's hashing runs without the GIL).
     """
+    todo = [
+        c for c in streams.columns if c in columns and (c in NAME_COLUMNS or c in LABEL_COLUMNS)
+    ]
+
+    def encode(column: str) -> tuple[IntArray, ObjArray]:
+        series = streams[column]
+        return name_codes(series) if column in NAME_COLUMNS else label_codes(series)
+
+    if threads > 1 and len(todo) > 1 and len(streams) >= 100_000:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            encoded = dict(zip(todo, pool.map(encode, todo), strict=True))
+    else:
+        encoded = {column: encode(column) for column in todo}
     out = {}
     for column in streams.columns:
         series = streams[column]
-        if column not in columns or not (column in NAME_COLUMNS or column in LABEL_COLUMNS):
+        if column not in encoded:
             out[column] = series
             continue
-        codes, names = name_codes(series) if column in NAME_COLUMNS else label_codes(series)
+        codes, names = encoded[column]
         if isinstance(series.dtype, pd.CategoricalDtype) and (
             column in LABEL_COLUMNS or _known_clean(series.cat.categories) is not None
         ):
@@ -225,11 +247,12 @@ def group_sums(
 
 
 def pair_codes(first: IntArray, second: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Dense group codes for pairs (first, second); -1 where `first` is -1 (`second` may be -1).
+    """Group codes for pairs (first, second); -1 where `first` is -1 (`second` may be -1).
 
-    Returns (row codes, first code of each group, second code of each group). Most firsts (a track
-    name) come with one second (its artist): those are numbered directly, and only the rows of
-    firsts seen with several seconds go through a hash table.
+    Returns (row codes, first code of each group, second code of each group). Equal pairs share
+    a code and different pairs never do, but some groups may have no row (count them and drop the
+    empty ones). Most firsts (a track name) come with one second (its artist): their group is the
+    first's own code, and only the rows of firsts seen with several seconds are hashed.
     """
     valid = np.flatnonzero(first >= 0)
     row = np.full(len(first), -1, dtype=np.int64)
@@ -238,40 +261,27 @@ def pair_codes(first: IntArray, second: IntArray) -> tuple[IntArray, IntArray, I
     f, s = first[valid], second[valid]
     n_first = int(f.max()) + 1
     width = int(s.max()) + 2
-    if n_first * width <= 4 * len(valid) + 1_000_000:
-        # Few possible pairs (years x artists): number them through a presence table.
-        key = f * width + (s + 1)
-        used_pairs = np.flatnonzero(np.bincount(key, minlength=n_first * width))
-        lookup = np.zeros(n_first * width, dtype=np.int64)
-        lookup[used_pairs] = np.arange(len(used_pairs))
-        row[valid] = lookup[key]
-        return row, used_pairs // width, used_pairs % width - 1
-    # One second per first, as written by fancy assignment; rows that disagree reveal the firsts
-    # seen with several seconds.
+    if n_first * width <= len(valid) + 65_536:
+        # Few possible pairs (years x artists): one group per possible pair.
+        cells = np.arange(n_first * width)
+        row[valid] = f * width + (s + 1)
+        return row, cells // width, cells % width - 1
+    # One second per first, as left by fancy assignment (whichever write wins); rows that
+    # disagree with it reveal the firsts seen with several seconds.
     seen = np.zeros(n_first, dtype=np.int64)
     seen[f] = s
     mixed_first = np.zeros(n_first, dtype=bool)
     mixed_first[f[s != seen[f]]] = True
     several = mixed_first[f]
-    if not several.any():
-        used = np.bincount(f, minlength=n_first) > 0
-        if used.all():  # every first present, each with one second: the firsts are the groups
-            row[valid] = f
-            return row, np.arange(n_first, dtype=np.int64), seen
-    provisional = f.copy()
-    mixed = np.zeros(0, dtype=np.int64)
+    codes = f.copy()
+    pairs = np.zeros(0, dtype=np.int64)
     if several.any():
         codes_any, uniques_any = pd.factorize(f[several] * width + (s[several] + 1))
-        provisional[several] = n_first + np.asarray(codes_any, dtype=np.int64)
-        mixed = np.asarray(uniques_any, dtype=np.int64)
-    used = np.bincount(provisional, minlength=n_first + len(mixed)) > 0
-    dense = np.cumsum(used) - 1
-    row[valid] = dense[provisional]
-    kept = np.flatnonzero(used)
-    single = kept[kept < n_first]
-    pairs = mixed[kept[kept >= n_first] - n_first]
-    first_of = np.concatenate([single, pairs // width])
-    second_of = np.concatenate([seen[single], pairs % width - 1])
+        codes[several] = n_first + np.asarray(codes_any, dtype=np.int64)
+        pairs = np.asarray(uniques_any, dtype=np.int64)
+    row[valid] = codes
+    first_of = np.concatenate([np.arange(n_first), pairs // width])
+    second_of = np.concatenate([seen, pairs % width - 1])
     return row, first_of, second_of
 
 

@@ -93,14 +93,15 @@ def build_totals(streams: pd.DataFrame, entity: Entity) -> pd.DataFrame:
     item_codes, items = name_codes(streams[column])
     codes, item_of, artist_of = pair_codes(item_codes[rows], artist_codes)
     count, play_count, total = group_sums(codes, len(item_of), ms, plays)
-    artist_names = with_missing(artists)  # artist code -1 -> None
+    used = np.flatnonzero(count > 0)
+    item_of, artist_of = item_of[used], artist_of[used]
     return pd.DataFrame(
         {
-            "name": pd.Series(items[item_of] if len(item_of) else [], dtype=object),
-            "artist": pd.Series(artist_names[artist_of] if len(artist_of) else [], dtype=object),
-            "streams": count,
-            "plays": play_count,
-            "ms": total,
+            "name": pd.Series(items[item_of], dtype=object),
+            "artist": pd.Series(with_missing(artists)[artist_of], dtype=object),
+            "streams": count[used],
+            "plays": play_count[used],
+            "ms": total[used],
         }
     )
 
@@ -274,22 +275,12 @@ def build_taste_by_year(streams: pd.DataFrame, local: pd.DataFrame, *, n: int = 
         return pd.DataFrame(out)
     years = local_years(local)[rows]
     first_year = int(years.min())
-    year_codes = years - first_year
-    cells = (int(year_codes.max()) + 1) * len(artists)
-    groups: IntArray
-    year_of: IntArray
-    artist_of: IntArray
-    if cells <= 4 * len(rows) + 1_000_000:
-        # A dense (year, artist) table: a few dozen years times the artists.
-        cell = np.arange(cells)
-        groups = year_codes * len(artists) + codes
-        year_of, artist_of = cell // len(artists), cell % len(artists)
-    else:
-        groups, year_of, artist_of = pair_codes(year_codes, codes)
+    # (year, artist) groups: usually a dense table of a few dozen years times the artists.
+    groups, year_of, artist_of = pair_codes(years - first_year, codes)
     _, plays, ms = group_sums(
         groups, len(year_of), ms_played(streams)[rows], play_mask(streams)[rows]
     )
-    names = artists[artist_of]
+    names = with_missing(artists)[artist_of]
     for year in np.unique(year_of[ms > 0]):
         in_year = (year_of == year) & (ms > 0)
         for rank, p in enumerate(top_positions(ms, [names], n, eligible=in_year), 1):

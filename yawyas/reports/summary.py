@@ -22,12 +22,12 @@ import pandas as pd
 from yawyas.analysis.clock import build_clock, build_local_times
 from yawyas.analysis.common import PLAY_MIN_MS, categorize_names
 from yawyas.analysis.devices import build_device_families, build_devices
-from yawyas.analysis.intent import build_intent
-from yawyas.analysis.moments import (
+from yawyas.analysis.favorites import (
     build_forgotten_favorites,
     build_obsessions,
     build_track_plays,
 )
+from yawyas.analysis.intent import build_intent
 from yawyas.analysis.sessions import build_session_stats, build_sessions
 from yawyas.analysis.taste import (
     Entity,
@@ -58,6 +58,9 @@ _COLUMNS: Final = (
     "skipped",
 )
 
+_TEXT_COLUMNS: Final = tuple(
+    c for c in _COLUMNS if c not in ("played_at", "ms_played", "shuffle", "skipped")
+)
 _SHARED_COLUMNS: Final = ("kind", "track_name", "artist_name", "conn_country")
 
 Profile = dict[str, Any]
@@ -220,8 +223,10 @@ def build_profile(
     first_day, last_day = _period(since, until, year)
     stamp = now or datetime.now(UTC)
     stamp = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
-    # Whole-history columns are factorised once; the others only over the period, by their user.
-    history = categorize_names(streams[list(_COLUMNS)], _SHARED_COLUMNS)
+    # Text columns are factorised once, up front; for a period, only those the whole history needs
+    # (the others are factorised over the period by the one analysis that reads them).
+    whole = first_day is None and last_day is None
+    history = categorize_names(streams[list(_COLUMNS)], _TEXT_COLUMNS if whole else _SHARED_COLUMNS)
     local_all = build_local_times(history, tz, travel_aware=travel_aware)
 
     day = local_all["local_date"].to_numpy()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yawyas.analysis.clock import build_local_times
-from yawyas.analysis.moments import build_forgotten_favorites, build_obsessions
+from yawyas.analysis.favorites import build_forgotten_favorites, build_obsessions
 
 DAY = 86_400
 
@@ -117,15 +117,20 @@ def test_forgotten_favorites() -> None:
 
 
 def test_forgotten_is_six_calendar_months() -> None:
-    as_of = utc("2024-09-30 00:00:00") * 1000  # six months earlier: 2024-03-30 00:00
-    just_before = plays("Before", *(utc("2024-03-29 23:58:00") - i * DAY for i in range(5)))
-    just_after = plays("After", *(utc("2024-03-30 00:01:01") + i * 60 for i in range(5)))
-    frame = streams(just_before + just_after)
+    as_of = utc("2024-09-30 00:00:00") * 1000  # six calendar months earlier: 2024-03-30 00:00
+    cutoff = utc("2024-03-30 00:00:00")
+    # last plays START 1 s before the cutoff (forgotten) and exactly at it (not forgotten)
+    before = plays("Before", *(cutoff - 1 + 60 - i * DAY for i in range(5)))
+    edge = plays("Edge", *(cutoff + 60 - i * DAY for i in range(5)))
+    frame = streams(before + edge)
     local = build_local_times(frame, "UTC")
     found = build_forgotten_favorites(frame, local, as_of_ms=as_of)
     assert list(found["name"]) == ["Before"]
+    assert found["last_played"].iloc[0] == pd.Timestamp("2024-03-29 23:59:59")
     few = build_forgotten_favorites(frame, local, as_of_ms=as_of, candidates=1)
-    assert len(few) == 0  # only the single top favourite ("After", 5 plays, by name) is judged
+    assert len(few) == 1  # the single top favourite: 5 plays each, "Before" first by name
+    picky = build_forgotten_favorites(frame, local, as_of_ms=as_of, min_plays=6)
+    assert len(picky) == 0
 
 
 def test_empty() -> None:
