@@ -37,7 +37,7 @@ def profile(
 
     st = state(ctx)
     zone, travel = resolve_timezone(tz, st.config)
-    streams = store.load_streams(st.connect())
+    streams = store.load_history(st.connect())
     doc = build_profile(
         streams, tz=zone, travel_aware=travel, since=since, until=until, year=year, top_n=top
     )
@@ -81,7 +81,7 @@ def demo(
             (export / ".complete").write_text("ok")
         conn = store.connect(db)
         ingest.import_paths(conn, [export])
-        streams = store.load_streams(conn)
+        streams = store.load_history(conn)
     who = history.persona
     doc = build_profile(streams, tz=who.timezone)
     if as_json:
