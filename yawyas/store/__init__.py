@@ -740,9 +740,15 @@ def load_history(conn: sqlite3.Connection) -> pd.DataFrame:
     cache = folder / f"streams-{_store_id(conn)}-{load_generation(conn)}.arrow"
     if cache.exists():
         try:
-            return pd.read_feather(cache)
+            cached = pd.read_feather(cache)
         except (OSError, ValueError):
             cache.unlink(missing_ok=True)
+        else:
+            for name in cached.columns:  # Arrow gives empty categories no string type
+                column = cached[name]
+                if isinstance(column.dtype, pd.CategoricalDtype) and not len(column.cat.categories):
+                    cached[name] = _from_codes(column.cat.codes.to_numpy(), [])
+            return cached
     frame = load_streams(conn)
     try:
         folder.mkdir(exist_ok=True)
@@ -891,7 +897,7 @@ def _from_codes(codes: np.ndarray, categories: Sequence[Any]) -> pd.Categorical:
     import pandas as pd
 
     result: pd.Categorical = pd.Categorical.from_codes(
-        codes.astype(np.int64), categories=pd.Index(list(categories), dtype=object)
+        codes.astype(np.int64), categories=pd.Index(list(categories), dtype="str")
     )
     return result
 
