@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from yawyas import __version__, store
+from yawyas import __version__
 from yawyas.cli import output
 from yawyas.errors import YawyasError
 from yawyas.settings import Config, Paths, load_config, resolve_paths
@@ -64,6 +64,8 @@ class State:
 
     def connect(self) -> sqlite3.Connection:
         if self._conn is None:
+            from yawyas import store
+
             self._conn = store.connect(self.paths.db)
         return self._conn
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from yawyas import ingest
 from yawyas.cli import output
 from yawyas.cli.app import app, state
+
+if TYPE_CHECKING:
+    from yawyas.ingest import ImportReport
 
 export_app = typer.Typer(help="Write your data out for other tools.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -32,6 +34,8 @@ def import_(
 
     Example: yawyas import ~/Downloads/my_spotify_data.zip
     """
+    from yawyas import ingest
+
     st = state(ctx)
     conn = st.connect()
     with output.byte_progress("Importing", enabled=not as_json) as progress:
@@ -46,7 +50,7 @@ def import_(
         raise typer.Exit(2)
 
 
-def _report_doc(report: ingest.ImportReport) -> dict[str, object]:
+def _report_doc(report: ImportReport) -> dict[str, object]:
     totals = report.totals
     assert totals is not None
     return {
@@ -65,7 +69,7 @@ def _report_doc(report: ingest.ImportReport) -> dict[str, object]:
     }
 
 
-def _render_report(report: ingest.ImportReport) -> None:
+def _render_report(report: ImportReport) -> None:
     table = Table(title="Import", title_justify="left", expand=False)
     table.add_column("file", overflow="fold")
     table.add_column("kind")
