@@ -9,45 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.framekit import streams, utc
 from yawyas.analysis.clock import (
     build_clock,
     build_local_times,
     country_zone,
     home_country,
 )
-
-DEFAULTS: dict[str, Any] = {
-    "played_at": 0,
-    "ms_played": 60_000,
-    "kind": "track",
-    "track_name": "Song",
-    "artist_name": "Artist",
-    "album_name": "Album",
-    "uri": None,
-    "platform": "android",
-    "conn_country": "ES",
-    "reason_start": "trackdone",
-    "reason_end": "trackdone",
-    "shuffle": False,
-    "skipped": None,
-    "offline": False,
-    "incognito_mode": False,
-    "source": "extended",
-}
-
-
-def streams(*rows: dict[str, Any]) -> pd.DataFrame:
-    """A frame shaped like store.load_streams(), from partial rows."""
-    frame = pd.DataFrame([{**DEFAULTS, **row} for row in rows], columns=list(DEFAULTS))
-    types = {"played_at": "int64", "ms_played": "int64"}
-    types |= {c: "boolean" for c in ("shuffle", "skipped", "offline", "incognito_mode")}
-    types |= {c: "str" for c in DEFAULTS if c not in types}
-    return frame.astype(types)
-
-
-def utc(text: str) -> int:
-    """Unix seconds of a UTC wall-clock text."""
-    return int(pd.Timestamp(text, tz="UTC").timestamp())
 
 
 def ending(start_utc: str, ms: int = 60_000, **extra: Any) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from tests import framekit
+from tests.framekit import utc
 from yawyas.analysis.clock import build_local_times
 from yawyas.analysis.common import categorize_names
 from yawyas.analysis.taste import (
@@ -20,37 +22,10 @@ from yawyas.analysis.taste import (
     build_totals,
 )
 
-DEFAULTS: dict[str, Any] = {
-    "played_at": 1_700_000_000,
-    "ms_played": 60_000,
-    "kind": "track",
-    "track_name": "Song",
-    "artist_name": "Artist",
-    "album_name": "Album",
-    "uri": None,
-    "platform": "android",
-    "conn_country": "ES",
-    "reason_start": "trackdone",
-    "reason_end": "trackdone",
-    "shuffle": False,
-    "skipped": None,
-    "offline": False,
-    "incognito_mode": False,
-    "source": "extended",
-}
-
 
 def streams(*rows: dict[str, Any]) -> pd.DataFrame:
-    """A frame shaped like store.load_streams(), from partial rows."""
-    frame = pd.DataFrame([{**DEFAULTS, **row} for row in rows], columns=list(DEFAULTS))
-    types = {"played_at": "int64", "ms_played": "int64"}
-    types |= {c: "boolean" for c in ("shuffle", "skipped", "offline", "incognito_mode")}
-    types |= {c: "str" for c in DEFAULTS if c not in types}
-    return frame.astype(types)
-
-
-def utc(text: str) -> int:
-    return int(pd.Timestamp(text, tz="UTC").timestamp())
+    """A frame of partial rows, by default in November 2023."""
+    return framekit.streams(*rows, played_at=1_700_000_000)
 
 
 def records(frame: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:

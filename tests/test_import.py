@@ -10,6 +10,7 @@ import pytest
 from tests import exportkit as kit
 from yawyas import ingest, store
 from yawyas.errors import BadInputError, NotFoundError
+from yawyas.reports.plays import PLAY_COLUMNS
 
 EXT = kit.EXTENDED_DIR
 ACC = kit.ACCOUNT_DIR
@@ -18,25 +19,7 @@ ACC = kit.ACCOUNT_DIR
 def dump(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
     """What the store holds, by value (ids resolved to names), in a stable order."""
     frame = store.load_streams(conn)
-    cols = [
-        "played_at",
-        "ms_played",
-        "kind",
-        "track_name",
-        "artist_name",
-        "album_name",
-        "uri",
-        "platform",
-        "conn_country",
-        "reason_start",
-        "reason_end",
-        "shuffle",
-        "skipped",
-        "offline",
-        "offline_at",
-        "incognito_mode",
-        "source",
-    ]
+    cols = [c for c in PLAY_COLUMNS if c != "context_uri"]
     rows = [
         tuple(None if v is None or v is pd_na() else v for v in row)
         for row in frame[cols].astype(object).itertuples(index=False, name=None)

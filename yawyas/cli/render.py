@@ -117,34 +117,21 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
 
     console.print(_habits(doc))
     console.print(_discovery(doc))
-    if doc["obsessions"]:
-        t = Table(
-            title="Obsessions (most plays within 7 days)", title_justify="left", pad_edge=False
-        )
-        t.add_column("track", overflow="fold", max_width=30)
-        t.add_column("by", overflow="fold", max_width=20, style="dim")
-        t.add_column("plays", justify="right")
-        t.add_column("week of")
-        for o in doc["obsessions"][:5]:
-            t.add_row(
-                o["name"] or "", o["artist"] or "", str(o["plays"]), (o["window_start"] or "")[:10]
-            )
-        console.print(t)
-    if doc["forgotten_favorites"]:
-        t = Table(
-            title="Forgotten favourites (much played, silent for 6 months)",
-            title_justify="left",
-            pad_edge=False,
-        )
-        t.add_column("track", overflow="fold", max_width=30)
-        t.add_column("by", overflow="fold", max_width=20, style="dim")
-        t.add_column("plays", justify="right")
-        t.add_column("last played")
-        for f in doc["forgotten_favorites"][:5]:
-            t.add_row(
-                f["name"] or "", f["artist"] or "", str(f["plays"]), (f["last_played"] or "")[:10]
-            )
-        console.print(t)
+    _track_table(
+        console,
+        "Obsessions (most plays within 7 days)",
+        "week of",
+        [(o["name"], o["artist"], o["plays"], o["window_start"]) for o in doc["obsessions"]],
+    )
+    _track_table(
+        console,
+        "Forgotten favourites (much played, silent for 6 months)",
+        "last played",
+        [
+            (f["name"], f["artist"], f["plays"], f["last_played"])
+            for f in doc["forgotten_favorites"]
+        ],
+    )
     if doc["taste_by_year"]:
         t = Table(
             title="Taste over the years (top artists by time)", title_justify="left", pad_edge=False
@@ -154,6 +141,25 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
         for y in doc["taste_by_year"]:
             t.add_row(str(y["year"]), ", ".join(a["name"] for a in y["top_artists"][:3]))
         console.print(t)
+
+
+def _track_table(
+    console: Console,
+    title: str,
+    when: str,
+    rows: list[tuple[str | None, str | None, int, str | None]],
+) -> None:
+    """A short table of tracks with their plays and a date (nothing when there are none)."""
+    if not rows:
+        return
+    t = Table(title=title, title_justify="left", pad_edge=False)
+    t.add_column("track", overflow="fold", max_width=30)
+    t.add_column("by", overflow="fold", max_width=20, style="dim")
+    t.add_column("plays", justify="right")
+    t.add_column(when)
+    for name, artist, plays, day in rows[:5]:
+        t.add_row(name or "", artist or "", str(plays), (day or "")[:10])
+    console.print(t)
 
 
 def _habits(doc: dict[str, Any]) -> RenderableType:

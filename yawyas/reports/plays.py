@@ -11,26 +11,7 @@ import pandas as pd
 from yawyas import store
 from yawyas.errors import BadInputError
 
-PLAY_COLUMNS = (
-    "played_at",
-    "ms_played",
-    "kind",
-    "track_name",
-    "artist_name",
-    "album_name",
-    "uri",
-    "platform",
-    "conn_country",
-    "reason_start",
-    "reason_end",
-    "shuffle",
-    "skipped",
-    "offline",
-    "offline_at",
-    "incognito_mode",
-    "context_uri",
-    "source",
-)
+PLAY_COLUMNS = tuple(c for c in store.STREAM_FRAME_COLUMNS if c != "item_id")
 SUFFIXES = (".csv", ".parquet", ".jsonl")
 
 

@@ -182,7 +182,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 # Modules of this package that own tables of their own; each has a MIGRATIONS tuple like the
 # one above, numbered after it. Their numbers are global: one sequence for the whole store.
-MIGRATION_MODULES: tuple[str, ...] = ("yawyas.store.spotify",)
+MIGRATION_MODULES: tuple[str, ...] = ("yawyas.store.spotify", "yawyas.store.playlists")
 
 
 def all_migrations() -> list[tuple[str, str]]:
@@ -782,6 +782,28 @@ def _store_id(conn: sqlite3.Connection) -> str:
     return str(conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()[0])
 
 
+# The columns of `load_streams()`, in order (the plays export writes them all but item_id).
+STREAM_FRAME_COLUMNS = (
+    "played_at",
+    "ms_played",
+    "kind",
+    "track_name",
+    "artist_name",
+    "album_name",
+    "uri",
+    "platform",
+    "conn_country",
+    "reason_start",
+    "reason_end",
+    "shuffle",
+    "skipped",
+    "offline",
+    "offline_at",
+    "incognito_mode",
+    "context_uri",
+    "source",
+    "item_id",
+)
 _SEP = "\x1f"  # the unit separator: never part of a country code or a URI
 
 
@@ -867,29 +889,7 @@ def load_streams(
     frame["source"] = _from_codes(source, SOURCES)
     frame["context_uri"] = _text_categorical(texts[1])
     frame["item_id"] = item_ids
-    return frame[
-        [
-            "played_at",
-            "ms_played",
-            "kind",
-            "track_name",
-            "artist_name",
-            "album_name",
-            "uri",
-            "platform",
-            "conn_country",
-            "reason_start",
-            "reason_end",
-            "shuffle",
-            "skipped",
-            "offline",
-            "incognito_mode",
-            "offline_at",
-            "source",
-            "context_uri",
-            "item_id",
-        ]
-    ]
+    return frame[list(STREAM_FRAME_COLUMNS)]
 
 
 def _from_codes(codes: np.ndarray, categories: Sequence[Any]) -> pd.Categorical:

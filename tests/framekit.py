@@ -1,0 +1,41 @@
+"""Small stream frames shaped like `store.load_streams()`, built from partial rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+DEFAULTS: dict[str, Any] = {
+    "played_at": 0,
+    "ms_played": 60_000,
+    "kind": "track",
+    "track_name": "Song",
+    "artist_name": "Artist",
+    "album_name": "Album",
+    "uri": None,
+    "platform": "android",
+    "conn_country": "ES",
+    "reason_start": "trackdone",
+    "reason_end": "trackdone",
+    "shuffle": False,
+    "skipped": None,
+    "offline": False,
+    "incognito_mode": False,
+    "source": "extended",
+}
+
+
+def streams(*rows: dict[str, Any], **defaults: Any) -> pd.DataFrame:
+    """A frame shaped like store.load_streams(), from partial rows (and changed defaults)."""
+    base = {**DEFAULTS, **defaults}
+    frame = pd.DataFrame([{**base, **row} for row in rows], columns=list(base))
+    types = {"played_at": "int64", "ms_played": "int64"}
+    types |= {c: "boolean" for c in ("shuffle", "skipped", "offline", "incognito_mode")}
+    types |= {c: "str" for c in base if c not in types}
+    return frame.astype(types)
+
+
+def utc(text: str) -> int:
+    """Unix seconds of a UTC wall-clock text."""
+    return int(pd.Timestamp(text, tz="UTC").timestamp())
