@@ -8,12 +8,14 @@ not finish has `complete = 0`, so the next run writes again.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from yawyas.store import transaction
+from yawyas.store import load_generation, transaction
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
@@ -113,3 +115,29 @@ def load_item_genres(conn: sqlite3.Connection) -> dict[int, list[str]]:
         if isinstance(values, list):
             out.setdefault(int(item_id), []).extend(str(g) for g in values)
     return out
+
+
+def listening_cache_path(conn: sqlite3.Connection, tz: str) -> Path | None:
+    """Where the playlist steps' plays of this store's current history in zone `tz` are cached
+    (beside the store, like the streams cache; a change to the history changes the name), or
+    None for an in-memory store or one not read yet."""
+    store_file = next(
+        (Path(f) for _, name, f in conn.execute("PRAGMA database_list") if name == "main" and f),
+        None,
+    )
+    row = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+    if store_file is None or row is None:
+        return None
+    zone = re.sub(r"[^A-Za-z0-9_+-]+", "_", tz)
+    folder = store_file.parent / f"{store_file.name}-cache"
+    return folder / f"listening-{row[0]}-{load_generation(conn)}-{zone}.npz"
+
+
+def load_track_flags(conn: sqlite3.Connection) -> list[tuple[int, bool | None, int | None]]:
+    """(item id, explicit, duration_ms) of every track enrich looked up (None: unknown)."""
+    return [
+        (int(item), None if explicit is None else bool(explicit), duration)
+        for item, explicit, duration in conn.execute(
+            "SELECT item_id, explicit, duration_ms FROM track_meta WHERE status = 1"
+        )
+    ]

@@ -2,4 +2,5 @@
 
 import yawyas.cli.commands.account
 import yawyas.cli.commands.history
+import yawyas.cli.commands.playlists
 import yawyas.cli.commands.profile  # noqa: F401

@@ -1,0 +1,330 @@
+"""From a recipe to a playlist: the per-play weights of its source, then the chain of steps.
+
+Sources: a moment (a weekly window: days and local hours), a mood, "now" (the time-of-week
+neighbourhood of a local datetime, or the moment that holds it), seed tracks or artists. Each
+gives one weight per play (recency-discounted), the steps do the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from yawyas.errors import NotFoundError
+
+if TYPE_CHECKING:
+    import scipy.sparse as sps
+
+from yawyas.playlists import steps
+from yawyas.playlists.listening import DAY_S, FloatArray, Listening
+from yawyas.playlists.moods import Mood
+from yawyas.playlists.recipes import Recipe
+
+NEIGHBOURHOOD_SIGMA_MIN: Final = 50.0
+NEIGHBOURHOOD_REACH_MIN: Final = 150
+NEAR_WEIGHT: Final = 0.5  # a play this close counts as played 'around 17:30 on Mondays'
+MIN_DAY_WEIGHT: Final = 0.02  # every day lends a little, so a quiet hour is never empty
+ARTIST_SHARE: Final = 0.6
+LATELY_SHARE: Final = 0.2
+LATELY_HALF_LIFE_DAYS: Final = 14.0
+NOW_MIX: Final = steps.Mix(familiar=1.0, forgotten=0.0, long_tail=0.0)
+DAY_NAMES: Final = (
+    "Mondays",
+    "Tuesdays",
+    "Wednesdays",
+    "Thursdays",
+    "Fridays",
+    "Saturdays",
+    "Sundays",
+)
+
+
+@dataclass(frozen=True)
+class MomentView:
+    """What the playlist steps need of a moment: a weekly window in local time.
+
+    `start_minute` / `end_minute` are minutes of the local day; an end before the start runs
+    past midnight (into the next day). `tracks` are track names typical of it, if known.
+    """
+
+    id: str
+    name: str
+    days: tuple[int, ...]  # Monday = 0
+    start_minute: int
+    end_minute: int
+    playlists: tuple[str, ...] = ()
+
+    def contains(self, weekday: int, minute: int) -> bool:
+        """Whether a local weekday and minute fall in the window."""
+        if self.start_minute <= self.end_minute:
+            return weekday in self.days and self.start_minute <= minute < self.end_minute
+        if minute >= self.start_minute:
+            return weekday in self.days
+        return (weekday - 1) % 7 in self.days and minute < self.end_minute
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the steps read, built once per history (see `build_context` in service)."""
+
+    listening: Listening
+    colisten: sps.csr_matrix | None = None  # needed by moods only
+    playlists: Mapping[int, Sequence[str]] = field(default_factory=dict)  # track -> names
+    explicit: Mapping[int, bool] = field(default_factory=dict)  # track -> explicit, if known
+    duration_ms: Mapping[int, int] = field(default_factory=dict)  # track -> duration, if known
+    moods: Sequence[Mood] = ()
+    moments: Sequence[MomentView] = ()
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One chosen track and why."""
+
+    uri: str
+    track_name: str
+    artist_name: str
+    why: str
+    score: float
+    bucket: str
+
+
+@dataclass(frozen=True)
+class Playlist:
+    """A generated playlist: its recipe, what it was drawn from, and its tracks in order."""
+
+    key: str
+    name: str
+    source: str
+    tracks: tuple[Pick, ...]
+
+    @property
+    def uris(self) -> list[str]:
+        return [t.uri for t in self.tracks]
+
+
+def recency(listening: Listening, now_s: int, half_life_days: float) -> FloatArray:
+    """One weight per play: 1 now, halving every `half_life_days` before `now_s`."""
+    age = np.maximum(now_s - listening.start_s, 0) / DAY_S
+    out: FloatArray = np.power(0.5, age / half_life_days)
+    return out
+
+
+def neighbourhood_weights(listening: Listening, weekday: int, minute: int) -> FloatArray:
+    """One weight per play: how close its local start is to `weekday` at `minute`.
+
+    A Gaussian over the time of day (SIGMA minutes, cut at REACH), times a weight per day that
+    the person's own listening sets: the cosine similarity, squared, of what they played around
+    that time on that day and on `weekday` (1 for `weekday` itself). Days that sound alike at
+    this hour lend each other plays; a Thursday cooking hour does not borrow Monday's gym.
+    """
+    delta = (listening.minute - minute + 720) % 1440 - 720  # -720..719 minutes
+    # the day whose `minute` lies nearest the play (a 00:30 play is near Friday 23:30)
+    anchor = (listening.weekday * 1440 + listening.minute - delta) // 1440 % 7
+    near = np.abs(delta) <= NEIGHBOURHOOD_REACH_MIN
+    clock = np.exp(-0.5 * (delta / NEIGHBOURHOOD_SIGMA_MIN) ** 2) * near
+    fresh = recency(listening, listening.end_s, steps.RECENCY_HALF_LIFE_DAYS)
+    n = listening.n_tracks
+    profiles = np.zeros((7, n), dtype=np.float64)
+    for day in range(7):
+        mask = anchor == day
+        profiles[day] = np.bincount(
+            listening.track[mask], weights=(clock * fresh)[mask], minlength=n
+        )
+    norms = np.linalg.norm(profiles, axis=1) + 1e-12
+    similarity = profiles @ profiles[weekday] / (norms * norms[weekday])
+    day_weight = np.maximum(similarity**2, MIN_DAY_WEIGHT)
+    day_weight[weekday] = 1.0
+    out: FloatArray = day_weight[anchor] * clock
+    return out
+
+
+def taste_boost(listening: Listening, fit: FloatArray, now_s: int) -> FloatArray:
+    """Per track: a share of its artist's fit (by the track's share of the artist's plays), and
+    of the last weeks' listening, so a moment's favourite artists and a current obsession
+    count too."""
+    n = listening.n_tracks
+    n_artists = int(listening.artist.max()) + 1 if n else 0
+    plays = listening.plays_per_track().astype(np.float64)
+    artist_fit = np.bincount(listening.artist, weights=fit, minlength=n_artists)
+    artist_plays = np.bincount(listening.artist, weights=plays, minlength=n_artists)
+    by_artist = artist_fit[listening.artist] * plays / np.maximum(artist_plays[listening.artist], 1)
+    lately = np.bincount(
+        listening.track, weights=recency(listening, now_s, LATELY_HALF_LIFE_DAYS), minlength=n
+    ).astype(np.float64)
+    lately *= fit.sum() / max(float(lately.sum()), 1e-12)
+    out: FloatArray = ARTIST_SHARE * by_artist + LATELY_SHARE * lately
+    return out
+
+
+def moment_weights(listening: Listening, moment: MomentView) -> FloatArray:
+    """One weight per play: 1 inside the moment's window, fading to 0 within an hour of it."""
+    out = np.zeros(len(listening.track), dtype=np.float64)
+    start, end = moment.start_minute, moment.end_minute
+    length = (end - start) % 1440 or 1440
+    centre = (start + length // 2) % 1440
+    for day in moment.days:
+        delta = (listening.minute - centre + 720) % 1440 - 720
+        anchor = (listening.weekday * 1440 + listening.minute - delta) // 1440 % 7
+        outside = np.maximum(np.abs(delta) - length / 2, 0)
+        w = np.clip(1 - outside / 60, 0, 1) * (anchor == day)
+        out = np.maximum(out, w)
+    return out
+
+
+def when_words(weekday: int, minute: int) -> str:
+    """'around 17:00 on Tuesdays' for the why of a `now` playlist."""
+    return f"around {minute // 60:02d}:{minute % 60:02d} on {DAY_NAMES[weekday]}"
+
+
+def moment_words(moment: MomentView) -> str:
+    """'in Weekend run (Sat, Sun 06:30-07:30)'."""
+    days = ", ".join(DAY_NAMES[d][:3] for d in sorted(moment.days))
+    s, e = moment.start_minute, moment.end_minute
+    return f"in {moment.name} ({days} {s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d})"
+
+
+def find_moment(moments: Sequence[MomentView], key: str) -> tuple[MomentView, ...]:
+    """The windows of the moment whose id or name is `key` (any case): a moment with several
+    windows comes as one MomentView per window, all with its id and name."""
+    wanted = key.strip().casefold()
+    found = tuple(m for m in moments if wanted in (m.id.casefold(), m.name.casefold()))
+    if found:
+        return found
+    known = ", ".join(dict.fromkeys(m.id for m in moments)) or "none found"
+    raise NotFoundError(f"No moment {key!r} (moments: {known}).")
+
+
+def find_mood(moods: Sequence[Mood], key: str) -> Mood:
+    """The mood named `key` (any case)."""
+    wanted = key.strip().casefold()
+    for m in moods:
+        if m.name == wanted:
+            return m
+    known = ", ".join(m.name for m in moods) or "none found"
+    raise NotFoundError(f"No mood {key!r} in your history (moods: {known}).")
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a recipe's source gives the steps: one weight and a "near" flag per play (the
+    plays the why counts), a boost per track, words for the why, and per-track evidence."""
+
+    weights: FloatArray
+    near: npt.NDArray[np.bool_]
+    boost: FloatArray | None
+    where: str
+    evidence: Mapping[int, str]
+
+
+def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) -> Source:
+    """The recipe's source as per-play weights (recency-discounted) and per-track boosts."""
+    lis = ctx.listening
+    fresh = recency(lis, now_s, steps.RECENCY_HALF_LIFE_DAYS)
+    if recipe.moment:
+        windows = find_moment(ctx.moments, recipe.moment)
+        inside = np.maximum.reduce([moment_weights(lis, m) for m in windows])
+        w = inside * fresh
+        fit = np.bincount(lis.track, weights=w, minlength=lis.n_tracks).astype(np.float64)
+        words = moment_words(windows[0])
+        if len(windows) > 1:
+            words = words[:-1] + f" and {len(windows) - 1} more)"
+        return Source(w, inside >= 1, taste_boost(lis, fit, now_s), words, {})
+    if recipe.mood:
+        mood = find_mood(ctx.moods, recipe.mood)
+        scores = mood.scores(lis.n_tracks)[lis.track]
+        return Source(scores * fresh, scores > 0, None, "in all", mood.evidence())
+    if recipe.now:
+        when = at or datetime.fromtimestamp(now_s)
+        weekday, minute = when.weekday(), when.hour * 60 + when.minute
+        nearby = neighbourhood_weights(lis, weekday, minute)
+        w = nearby * fresh
+        fit = np.bincount(lis.track, weights=w, minlength=lis.n_tracks).astype(np.float64)
+        return Source(
+            w,
+            nearby >= NEAR_WEIGHT,
+            taste_boost(lis, fit, now_s),
+            when_words(weekday, minute),
+            {},
+        )
+    seeds = _seed_tracks(recipe, lis)
+    if not len(seeds):
+        raise NotFoundError(
+            f"None of recipe {recipe.key!r}'s seed tracks or artists is in your history."
+        )
+    boost = steps.neighbours_of(lis, seeds)
+    boost = boost / max(float(boost.max()), 1.0)
+    boost[seeds] += 1.0
+    evidence = {int(t): "one of the recipe's seeds" for t in seeds}
+    per_play = boost[lis.track]
+    return Source(per_play * fresh, per_play > 0, None, "with or next to the seeds", evidence)
+
+
+def _seed_tracks(recipe: Recipe, lis: Listening) -> np.ndarray:
+    uris = set(recipe.seed_tracks)
+    artists = {a.casefold() for a in recipe.seed_artists}
+    hit = [
+        i
+        for i in range(lis.n_tracks)
+        if lis.uris[i] in uris or str(lis.artists[i]).casefold() in artists
+    ]
+    return np.asarray(hit, dtype=np.int64)
+
+
+def build_playlist(
+    recipe: Recipe, ctx: Context, *, now_s: int | None = None, at: datetime | None = None
+) -> Playlist:
+    """The playlist of `recipe` from the history in `ctx`, as of `now_s` (default: the last
+    play), for the local datetime `at` when the recipe is `now`."""
+    lis = ctx.listening
+    if not lis.n_tracks:
+        raise NotFoundError(
+            "The store holds no music plays yet: import your Spotify export first "
+            "(yawyas import PATH), or sync."
+        )
+    now_s = lis.end_s if now_s is None else now_s
+    source = build_source(recipe, ctx, now_s, at)
+    pool = steps.candidates(lis, source.weights, source.near, source.boost)
+    pool = steps.score(pool, lis, now_s)
+    pool = steps.drop_recent(pool, recipe.skip_played_within_days)
+    pool = steps.drop_explicit(pool, ctx.explicit, recipe.explicit)
+    pool = steps.keep_durations(pool, ctx.duration_ms, recipe.min_duration_s, recipe.max_duration_s)
+    pool = steps.cap_artists(pool, lis.artist, recipe.max_per_artist)
+    pool = steps.label_buckets(pool)
+    pool = steps.pick_mix(pool, recipe.mix, recipe.size)
+    pool = steps.order_flow(pool, steps.co_listening(lis, pool["track"]))
+    pool = steps.space_artists(pool, lis.artist)
+    pool = steps.explain(pool, source.where, ctx.playlists, source.evidence)
+    columns = (pool[c].tolist() for c in ("track", "why", "score", "bucket"))
+    tracks = tuple(
+        Pick(
+            uri=str(lis.uris[track]),
+            track_name=str(lis.names[track]),
+            artist_name=str(lis.artists[track]),
+            why=str(why),
+            score=round(float(score), 4),
+            bucket=str(bucket),
+        )
+        for track, why, score, bucket in zip(*columns, strict=True)
+    )
+    return Playlist(recipe.key, recipe.name, source.where, tracks)
+
+
+def moment_at(moments: Sequence[MomentView], at: datetime) -> MomentView | None:
+    """The moment whose window holds the local datetime `at`, or None."""
+    minute = at.hour * 60 + at.minute
+    for m in moments:
+        if m.contains(at.weekday(), minute):
+            return m
+    return None
+
+
+def now_recipe(size: int) -> Recipe:
+    """The recipe behind `yawyas playlist now`."""
+    return Recipe(
+        key="now", name="Right now (yawyas)", now=True, size=size, mix=NOW_MIX, max_per_artist=0
+    )

@@ -1,0 +1,252 @@
+"""What the playlist commands call: a store connection in, a Context (and playlists) out.
+
+The only place of this package that reads the store; the steps themselves stay pure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from yawyas import store
+from yawyas.errors import AuthError, BadInputError, RateLimitedError, YawyasError
+from yawyas.playlists.generate import (
+    Context,
+    MomentView,
+    Playlist,
+    build_playlist,
+    moment_at,
+    now_recipe,
+)
+from yawyas.playlists.listening import (
+    Listening,
+    build_listening,
+    read_listening,
+    save_listening,
+)
+from yawyas.playlists.moods import Mood, build_moods
+from yawyas.playlists.publish import PublishResult, publish_playlist
+from yawyas.playlists.recipes import Recipe
+from yawyas.playlists.steps import build_colisten
+from yawyas.store import playlists as pdb
+from yawyas.store import spotify as sdb
+
+if TYPE_CHECKING:
+    from yawyas.sources.spotify import RetryPolicy
+
+
+def build_context(conn: sqlite3.Connection, tz: str, *, with_moods: bool = True) -> Context:
+    """Everything the steps need, from the store: plays, co-listening, the person's playlists,
+    track metadata (explicit, duration) where enrich found it, moments and moods."""
+    listening = load_listening(conn, tz)
+    code_of = {int(item): code for code, item in enumerate(listening.item_ids.tolist())}
+    playlists: dict[int, list[str]] = {}
+    for name, item in sdb.load_playlist_memberships(conn):
+        code = code_of.get(item)
+        if code is not None:
+            playlists.setdefault(code, []).append(name)
+    explicit: dict[int, bool] = {}
+    duration: dict[int, int] = {}
+    for item, is_explicit, duration_ms in pdb.load_track_flags(conn):
+        code = code_of.get(item)
+        if code is None:
+            continue
+        if is_explicit is not None:
+            explicit[code] = is_explicit
+        if duration_ms is not None:
+            duration[code] = int(duration_ms)
+    moments = load_moments(conn, listening, tz)
+    ctx = Context(listening, None, playlists, explicit, duration, (), moments)
+    if not with_moods:
+        return ctx
+    colisten = build_colisten(listening)
+    genres = {
+        code_of[item]: names
+        for item, names in pdb.load_item_genres(conn).items()
+        if item in code_of
+    }
+    moods = build_moods(
+        listening,
+        colisten,
+        playlists,
+        genres=genres,
+        moments=[(m.name, _moment_tracks(listening, m)) for m in moments],  # per window
+    )
+    return Context(listening, colisten, playlists, explicit, duration, moods, moments)
+
+
+def load_listening(conn: sqlite3.Connection, tz: str) -> Listening:
+    """The plays the steps need, from a cache beside the store when the history has not
+    changed since it was written (see `listening_cache_path`), else built and cached."""
+    streams = None
+    path = pdb.listening_cache_path(conn, tz)
+    if path is None:
+        streams = store.load_history(conn)  # also gives the store its id
+        path = pdb.listening_cache_path(conn, tz)
+    if path is not None and path.exists():
+        cached = read_listening(path)
+        if cached is not None:
+            return cached
+    if streams is None:
+        streams = store.load_history(conn)
+    listening = build_listening(streams, tz)
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only home still works, only slower
+            save_listening(listening, path)
+    return listening
+
+
+def load_moments(conn: sqlite3.Connection, listening: Listening, tz: str) -> list[MomentView]:
+    """The person's moments, one MomentView per window, from the moments service (issue 4)
+    when it is installed: `yawyas.analysis.moments.moment_views(conn, tz)`, returning its
+    `Moment`s (id, name, windows, hidden) or objects with `id`, `name`, `days` and
+    `start_minute`/`end_minute` (or `start_hour`/`end_hour`). None otherwise: then `now` uses
+    the time-of-week neighbourhood alone, and recipes cannot name moments."""
+    try:
+        module = importlib.import_module("yawyas.analysis.moments")
+    except ImportError:
+        return []
+    views = getattr(module, "moment_views", None)
+    if views is None:
+        return []
+    return [v for obj in views(conn, tz) for v in as_views(obj)]
+
+
+def as_views(obj: Any) -> list[MomentView]:
+    """MomentViews (one per window) of a moment of any shape; [] for a hidden or unusable one."""
+    if isinstance(obj, MomentView):
+        return [obj]
+    if getattr(obj, "hidden", False):
+        return []
+    try:
+        ident = str(obj.id)
+        name = str(getattr(obj, "name", None) or ident)
+        windows = getattr(obj, "windows", None) or [obj]
+        out = []
+        for w in windows:
+            start = getattr(w, "start_minute", None)
+            end = getattr(w, "end_minute", None)
+            if start is None or end is None:
+                start = round(float(w.start_hour) * 60)
+                end = round(float(w.end_hour) * 60)
+            days = tuple(int(d) for d in w.days)
+            out.append(MomentView(ident, name, days, int(start) % 1440, int(end) % 1440))
+        return out
+    except (AttributeError, TypeError, ValueError):
+        return []
+
+
+def _moment_tracks(listening: Listening, moment: MomentView, top: int = 30) -> np.ndarray:
+    from yawyas.playlists.generate import moment_weights
+
+    w = moment_weights(listening, moment)
+    fit = np.bincount(listening.track, weights=w, minlength=listening.n_tracks)
+    order = np.argsort(-fit, kind="stable")[:top]
+    return order[fit[order] > 0]
+
+
+def build_now(ctx: Context, at: datetime, size: int) -> tuple[str, Playlist]:
+    """The `now` playlist for the local datetime `at`, and the name of the moment it is in
+    (the time-of-week neighbourhood in words when no moment holds `at`)."""
+    playlist = build_playlist(now_recipe(size), ctx, at=at)
+    moment = moment_at(ctx.moments, at)
+    return (moment.name if moment else playlist.source), playlist
+
+
+def build_recipe(ctx: Context, recipe: Recipe, at: datetime | None = None) -> Playlist:
+    """The playlist of one recipe."""
+    return build_playlist(recipe, ctx, at=at)
+
+
+def mood_summary(
+    moods: Sequence[Mood], listening: Listening, examples: int = 3
+) -> list[dict[str, Any]]:
+    """Moods as plain data for `yawyas moods`: name, size, named_by and example tracks."""
+    return [
+        {
+            "mood": m.name,
+            "tracks": len(m.tracks),
+            "named_by": list(m.named_by),
+            "examples": [
+                {
+                    "uri": str(listening.uris[t.track]),
+                    "track_name": str(listening.names[t.track]),
+                    "artist_name": str(listening.artists[t.track]),
+                    "score": t.score,
+                    "evidence": t.evidence,
+                }
+                for t in m.tracks[:examples]
+            ],
+        }
+        for m in moods
+    ]
+
+
+def parse_local(text: str) -> datetime:
+    """'YYYY-MM-DD HH:MM' (local wall clock) as a naive datetime; a bad value says the format."""
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError as exc:
+        raise BadInputError(f"--at {text!r} is not a local time like '2026-11-02 17:30'.") from exc
+
+
+def local_now(tz: str) -> datetime:
+    """The wall clock now in `tz`, as a naive datetime."""
+    return datetime.now(ZoneInfo(tz)).replace(tzinfo=None, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One recipe's publish: its result, or the sentence of the error that stopped it."""
+
+    recipe: str
+    result: PublishResult | None
+    error: str | None
+
+
+def publish_recipes(
+    client: Any,
+    conn: sqlite3.Connection,
+    ctx: Context,
+    recipes: Sequence[Recipe],
+    *,
+    at: datetime,
+    dry_run: bool = False,
+    policy: RetryPolicy | None = None,
+) -> list[Outcome]:
+    """Build and publish each recipe in turn. A recipe that fails (no such mood, Spotify error)
+    is reported and the others go on; a login problem or a long rate limit stops them all."""
+    out: list[Outcome] = []
+    for recipe in recipes:
+        try:
+            playlist = build_playlist(recipe, ctx, at=at)
+            result = publish_playlist(
+                client, conn, recipe, playlist, dry_run=dry_run, policy=policy
+            )
+        except (AuthError, RateLimitedError):
+            raise
+        except YawyasError as exc:
+            out.append(Outcome(recipe.key, None, exc.message))
+        else:
+            out.append(Outcome(recipe.key, result, None))
+    return out
+
+
+def cutoff_seconds(listening: Listening, tz: str, day: str | None, holdout_days: int) -> int:
+    """The evaluation cutoff (UTC s): local midnight starting `day` (YYYY-MM-DD), else
+    `holdout_days` before the last play."""
+    if day is None:
+        return listening.end_s - holdout_days * 86_400
+    try:
+        midnight = datetime.strptime(day.strip(), "%Y-%m-%d").replace(tzinfo=ZoneInfo(tz))
+    except ValueError as exc:
+        raise BadInputError(f"--cutoff {day!r} is not a day like 2026-10-01.") from exc
+    return int(midnight.timestamp())
