@@ -122,13 +122,16 @@ def _is_zone(name: str) -> bool:
 AUTO_TZ = "auto"
 
 
-def resolve_timezone(option: str | None, config: Config) -> tuple[str, bool]:
+def resolve_timezone(
+    option: str | None, config: Config, store_zone: str | None = None
+) -> tuple[str, bool]:
     """The zone to show local time in, and whether `auto` (travel-aware) was asked for.
 
-    `--tz` > YAWYAS_TZ > config `timezone` > the system zone. `auto` means the home zone
-    (config or system) plus travel-aware placement of streams from other countries.
+    `--tz` > YAWYAS_TZ > config `timezone` > the store's own zone (the demo store records its
+    listener's) > the system zone. `auto` means the home zone (config or system) plus
+    travel-aware placement of streams from other countries.
     """
-    name = option or os.environ.get("YAWYAS_TZ") or config.timezone
+    name = option or os.environ.get("YAWYAS_TZ") or config.timezone or store_zone
     travel_aware = False
     if name == AUTO_TZ:
         travel_aware = True

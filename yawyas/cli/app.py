@@ -62,6 +62,17 @@ class State:
             self._config = load_config(self.paths.config_file)
         return self._config
 
+    def timezone(self, option: str | None) -> tuple[str, bool]:
+        """The zone for local time (see `resolve_timezone`) and whether it is travel-aware."""
+        from yawyas.settings import resolve_timezone
+
+        store_zone = None
+        if self.paths.db.exists():
+            from yawyas import store
+
+            store_zone = store.load_meta(self.connect(), "timezone")
+        return resolve_timezone(option, self.config, store_zone)
+
     def connect(self) -> sqlite3.Connection:
         if self._conn is None:
             from yawyas import store

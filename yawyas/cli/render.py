@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -216,3 +217,22 @@ def _discovery(doc: dict[str, Any]) -> RenderableType:
         (spark(counts), "cyan"),
         f" (median {sorted(counts)[len(counts) // 2]}, most {max(counts)})",
     )
+
+
+def moments_summary(moments: Sequence[Any], console: Console) -> None:
+    """The person's moments in a few lines each: when, what, and what it says about them."""
+    shown = [m for m in moments if not getattr(m, "hidden", False)]
+    if not shown:
+        return
+    table = Table(
+        title="Your moments (yawyas moments shows the evidence)",
+        title_justify="left",
+        pad_edge=False,
+    )
+    table.add_column("moment", overflow="fold", max_width=40)
+    table.add_column("plays", justify="right")
+    table.add_column("suggests", overflow="fold")
+    for m in shown:
+        traits = ", ".join(f"{t.name} {pct(t.confidence)}" for t in m.traits[:2])
+        table.add_row(m.name, pct(m.play_share), traits)
+    console.print(table)

@@ -6,11 +6,11 @@ The only place of this package that reads the store; the steps themselves stay p
 from __future__ import annotations
 
 import contextlib
-import importlib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,7 @@ from yawyas.playlists.moods import Mood, build_moods
 from yawyas.playlists.publish import PublishResult, publish_playlist
 from yawyas.playlists.recipes import Recipe
 from yawyas.playlists.steps import build_colisten
+from yawyas.settings import Config
 from yawyas.store import playlists as pdb
 from yawyas.store import spotify as sdb
 
@@ -43,9 +44,20 @@ if TYPE_CHECKING:
     from yawyas.sources.spotify import RetryPolicy
 
 
-def build_context(conn: sqlite3.Connection, tz: str, *, with_moods: bool = True) -> Context:
+def build_context(
+    conn: sqlite3.Connection,
+    tz: str,
+    *,
+    with_moods: bool = True,
+    config: Config | None = None,
+    with_moments: bool = True,
+) -> Context:
     """Everything the steps need, from the store: plays, co-listening, the person's playlists,
-    track metadata (explicit, duration) where enrich found it, moments and moods."""
+    track metadata (explicit, duration) where enrich found it, moments and moods.
+
+    `config` carries the person's names and hidden flags for moments; `with_moments=False`
+    leaves moments out (evaluate: moments learned from the whole history would know the
+    held-out weeks)."""
     listening = load_listening(conn, tz)
     code_of = {int(item): code for code, item in enumerate(listening.item_ids.tolist())}
     playlists: dict[int, list[str]] = {}
@@ -63,7 +75,7 @@ def build_context(conn: sqlite3.Connection, tz: str, *, with_moods: bool = True)
             explicit[code] = is_explicit
         if duration_ms is not None:
             duration[code] = int(duration_ms)
-    moments = load_moments(conn, listening, tz)
+    moments = load_moments(conn, tz, config) if with_moments else []
     ctx = Context(listening, None, playlists, explicit, duration, (), moments)
     if not with_moods:
         return ctx
@@ -104,20 +116,13 @@ def load_listening(conn: sqlite3.Connection, tz: str) -> Listening:
     return listening
 
 
-def load_moments(conn: sqlite3.Connection, listening: Listening, tz: str) -> list[MomentView]:
-    """The person's moments, one MomentView per window, from the moments service (issue 4)
-    when it is installed: `yawyas.analysis.moments.moment_views(conn, tz)`, returning its
-    `Moment`s (id, name, windows, hidden) or objects with `id`, `name`, `days` and
-    `start_minute`/`end_minute` (or `start_hour`/`end_hour`). None otherwise: then `now` uses
-    the time-of-week neighbourhood alone, and recipes cannot name moments."""
-    try:
-        module = importlib.import_module("yawyas.analysis.moments")
-    except ImportError:
-        return []
-    views = getattr(module, "moment_views", None)
-    if views is None:
-        return []
-    return [v for obj in views(conn, tz) for v in as_views(obj)]
+def load_moments(conn: sqlite3.Connection, tz: str, config: Config | None) -> list[MomentView]:
+    """The person's moments (learned, or cached in the store), one MomentView per window,
+    with their own names and hidden flags from the config."""
+    from yawyas import moments_service
+
+    view = moments_service.load_moments(conn, config or Config(path=Path("config.toml")), tz=tz)
+    return [v for obj in view.moments for v in as_views(obj)]
 
 
 def as_views(obj: Any) -> list[MomentView]:

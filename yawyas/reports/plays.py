@@ -12,6 +12,7 @@ from yawyas import store
 from yawyas.errors import BadInputError
 
 PLAY_COLUMNS = tuple(c for c in store.STREAM_FRAME_COLUMNS if c != "item_id")
+EXPORT_COLUMNS = (*PLAY_COLUMNS, "local_time", "moment")
 SUFFIXES = (".csv", ".parquet", ".jsonl")
 
 
@@ -30,32 +31,49 @@ def _utc_seconds(day: date) -> int:
 
 
 def build_plays_frame(
-    conn: sqlite3.Connection, *, since: str | None = None, until: str | None = None
+    conn: sqlite3.Connection,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    tz: str = "UTC",
+    travel_aware: bool = False,
 ) -> pd.DataFrame:
-    """The export's rows: played_at as UTC 'YYYY-MM-DDTHH:MM:SSZ' of the end, in time order."""
+    """The export's rows: played_at as UTC 'YYYY-MM-DDTHH:MM:SSZ' of the end, in time order,
+    with `local_time` (local start, ISO 8601 with offset, in `tz`) and `moment` (its id)."""
+    from yawyas.moments_service import plays_moment_columns
+
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     frame = store.load_streams(
         conn,
         since=_utc_seconds(first) if first else None,
         until=_utc_seconds(last + timedelta(days=1)) if last else None,
     )
+    extra = plays_moment_columns(conn, frame, tz=tz, travel_aware=travel_aware)
+    frame["local_time"] = extra["local_time"]
+    frame["moment"] = extra["moment"]
     frame["played_at"] = pd.to_datetime(frame["played_at"], unit="s", utc=True).dt.strftime(
         "%Y-%m-%dT%H:%M:%SZ"
     )
     frame["offline_at"] = pd.to_datetime(frame["offline_at"], unit="s", utc=True).dt.strftime(
         "%Y-%m-%dT%H:%M:%SZ"
     )
-    return frame[list(PLAY_COLUMNS)]
+    return frame[list(EXPORT_COLUMNS)]
 
 
 def write_plays(
-    conn: sqlite3.Connection, out: Path, *, since: str | None = None, until: str | None = None
+    conn: sqlite3.Connection,
+    out: Path,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    tz: str = "UTC",
+    travel_aware: bool = False,
 ) -> int:
     """Write the history to `out` (format by suffix); return the number of rows."""
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise BadInputError(f"{out} has an unknown suffix: use one of {', '.join(SUFFIXES)}.")
-    frame = build_plays_frame(conn, since=since, until=until)
+    frame = build_plays_frame(conn, since=since, until=until, tz=tz, travel_aware=travel_aware)
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         frame.to_csv(out, index=False)

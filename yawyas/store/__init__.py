@@ -182,7 +182,11 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 # Modules of this package that own tables of their own; each has a MIGRATIONS tuple like the
 # one above, numbered after it. Their numbers are global: one sequence for the whole store.
-MIGRATION_MODULES: tuple[str, ...] = ("yawyas.store.spotify", "yawyas.store.playlists")
+MIGRATION_MODULES: tuple[str, ...] = (
+    "yawyas.store.spotify",
+    "yawyas.store.moments",
+    "yawyas.store.playlists",
+)
 
 
 def all_migrations() -> list[tuple[str, str]]:
@@ -251,6 +255,15 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def bump_generation(conn: sqlite3.Connection) -> None:
     """Mark the history as changed, so cached analyses are recomputed."""
     conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+
+
+def load_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def save_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
 def load_generation(conn: sqlite3.Connection) -> int:

@@ -112,6 +112,10 @@ def export_plays(
     until: Annotated[
         str | None, typer.Option(help="Last day, YYYY-MM-DD (UTC), inclusive.")
     ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option("--tz", help="Timezone of local_time (IANA name), or 'auto' (travel-aware)."),
+    ] = None,
 ) -> None:
     """Write the clean history, one row per stream, as CSV, Parquet or JSON lines.
 
@@ -119,6 +123,8 @@ def export_plays(
     """
     from yawyas.reports import plays as plays_report
 
-    conn = state(ctx).connect()
-    n = plays_report.write_plays(conn, out, since=since, until=until)
+    st = state(ctx)
+    zone, travel = st.timezone(tz)
+    conn = st.connect()
+    n = plays_report.write_plays(conn, out, since=since, until=until, tz=zone, travel_aware=travel)
     output.err_console.print(f"Wrote {n:,} streams to {out}.", highlight=False)

@@ -9,7 +9,6 @@ from rich.table import Table
 
 from yawyas.cli import output
 from yawyas.cli.app import State, app, state
-from yawyas.settings import resolve_timezone
 
 if TYPE_CHECKING:
     from yawyas.playlists.generate import Context, Playlist
@@ -39,16 +38,21 @@ MaxWait = Annotated[
 
 
 def _zone(st: State, tz: str | None) -> str:
-    zone, _travel = resolve_timezone(tz, st.config)
+    zone, _travel = st.timezone(tz)
     return zone
 
 
-def _context(st: State, tz: str | None, *, with_moods: bool = True) -> tuple[str, Context]:
+def _context(
+    st: State, tz: str | None, *, with_moods: bool = True, with_moments: bool = True
+) -> tuple[str, Context]:
     from yawyas.playlists.service import build_context
 
     zone = _zone(st, tz)
     with output.status("Reading your listening..."):
-        return zone, build_context(st.connect(), zone, with_moods=with_moods)
+        context = build_context(
+            st.connect(), zone, with_moods=with_moods, config=st.config, with_moments=with_moments
+        )
+        return zone, context
 
 
 def _tracks_json(playlist: Playlist) -> list[dict[str, Any]]:
@@ -353,7 +357,7 @@ def evaluate(
     from yawyas.playlists.service import cutoff_seconds
 
     st = state(ctx)
-    zone, context = _context(st, tz, with_moods=False)
+    zone, context = _context(st, tz, with_moods=False, with_moments=False)
     cut = cutoff_seconds(context.listening, zone, cutoff, holdout_days)
     with output.status("Evaluating..."):
         result = run(context.listening, context, cutoff_s=cut, size=size)

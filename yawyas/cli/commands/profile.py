@@ -10,7 +10,6 @@ import typer
 
 from yawyas.cli import output, render
 from yawyas.cli.app import app, state
-from yawyas.settings import resolve_timezone
 
 TzOption = Annotated[
     str | None,
@@ -36,7 +35,7 @@ def profile(
     from yawyas.reports.summary import build_profile
 
     st = state(ctx)
-    zone, travel = resolve_timezone(tz, st.config)
+    zone, travel = st.timezone(tz)
     streams = store.load_history(st.connect())
     doc = build_profile(
         streams, tz=zone, travel_aware=travel, since=since, until=until, year=year, top_n=top
@@ -67,6 +66,7 @@ def demo(
     """
     from yawyas import ingest, store
     from yawyas.demo import generate_history, write_export
+    from yawyas.moments_service import load_moments
     from yawyas.reports.summary import build_profile
 
     st = state(ctx)
@@ -81,17 +81,23 @@ def demo(
             (export / ".complete").write_text("ok")
         conn = store.connect(db)
         ingest.import_paths(conn, [export])
+        store.save_meta(conn, "timezone", history.persona.timezone)
         streams = store.load_history(conn)
-    who = history.persona
-    doc = build_profile(streams, tz=who.timezone)
+        who = history.persona
+        doc = build_profile(streams, tz=who.timezone)
+        if not as_json:
+            view = load_moments(conn, st.config, tz=who.timezone)
     if as_json:
         output.print_json(doc)
         return
     output.console.print(f"[bold]Demo listener:[/] {who.description}", highlight=False)
     render.profile(doc, output.console)
+    render.moments_summary(view.moments, output.console)
     elapsed = time.perf_counter() - started
     output.console.print(
         f"\nBuilt in {elapsed:.1f} s. Try any command on this demo store, for example:\n"
+        f"  yawyas --db {_quote(db)} moments\n"
+        f"  yawyas --db {_quote(db)} playlist now\n"
         f"  yawyas --db {_quote(db)} profile --year 2025\n"
         f"  yawyas --db {_quote(db)} export plays --out demo.csv\n"
         f"or set YAWYAS_DB={_quote(db)}. The export files it imported are in {_quote(export)}.",

@@ -1,0 +1,341 @@
+"""The parts of moments: windows, names, traits, segments, ids, documents, local time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests import framekit
+from yawyas.analysis.clock import build_local_times
+from yawyas.analysis.devices import build_device_families
+from yawyas.analysis.moments import (
+    Moment,
+    Window,
+    apply_overrides,
+    find_moment,
+    fit_moments,
+    from_document,
+    to_document,
+)
+from yawyas.analysis.moments.describe import Facts
+from yawyas.analysis.moments.export import align_labels, build_local_iso
+from yawyas.analysis.moments.features import build_segments
+from yawyas.analysis.moments.identity import NEW_STREAM, align_previous, match_ids
+from yawyas.analysis.moments.model import in_arc, start_window
+from yawyas.analysis.moments.naming import build_name, days_phrase, when_phrase
+from yawyas.analysis.moments.traits import build_traits, matches
+from yawyas.analysis.moments.types import Evidence, Ranked, Trait, days_text
+
+FRI_NIGHT = Window(days=(4,), start_minute=21 * 60, end_minute=30)
+
+
+def test_window_crossing_midnight_holds_the_next_morning() -> None:
+    assert FRI_NIGHT.crosses_midnight
+    assert FRI_NIGHT.minutes == 210
+    assert FRI_NIGHT.contains(datetime(2026, 5, 1, 22, 0))  # Friday
+    assert FRI_NIGHT.contains(datetime(2026, 5, 2, 0, 10))  # Saturday, after midnight
+    assert not FRI_NIGHT.contains(datetime(2026, 5, 2, 0, 40))
+    assert not FRI_NIGHT.contains(datetime(2026, 5, 2, 22, 0))  # Saturday night
+    assert not FRI_NIGHT.contains(datetime(2026, 5, 1, 20, 59))
+    assert FRI_NIGHT.describe() == "Fri 21:00-00:30"
+    plain = Window(days=(0, 1, 2, 3, 4), start_minute=17 * 60, end_minute=19 * 60)
+    assert plain.contains(datetime(2026, 5, 4, 18, 0))  # Monday
+    assert not plain.contains(datetime(2026, 5, 4, 19, 0))
+    assert not plain.contains(datetime(2026, 5, 2, 18, 0))  # Saturday
+
+
+def moment(id_: str, window: Window, **extra: Any) -> Moment:
+    base: dict[str, Any] = {
+        "sessions": 10,
+        "weeks": 10,
+        "streams": 100,
+        "plays": 90,
+        "ms_played": 1_000_000,
+        "play_share": 0.1,
+        "time_share": 0.1,
+        "first_played_at": 1_700_000_000,
+        "last_played_at": 1_760_000_000,
+        "device": "phone",
+        "device_share": 1.0,
+        "content": "music",
+        "shuffle_share": None,
+        "deliberate_share": 0.5,
+        "skip_rate": 0.1,
+        "lift": 10.0,
+    }
+    return Moment(id=id_, generated_name=f"name {id_}", windows=(window,), **{**base, **extra})
+
+
+def test_find_moment_prefers_the_device_then_the_narrowest_window() -> None:
+    evenings = Window(days=(0, 1, 2, 3, 4, 5, 6), start_minute=18 * 60, end_minute=23 * 60)
+    gym = moment("gym", Window((0, 2, 4), 18 * 60, 20 * 60), device="phone")
+    kitchen = moment("kitchen", Window((1, 3), 18 * 60, 20 * 60), device="speaker")
+    broad = moment("broad", evenings, device="speaker")
+    moments = [broad, gym, kitchen]
+    monday = datetime(2026, 5, 4, 18, 30)
+    assert find_moment(moments, monday) is gym
+    assert find_moment(moments, monday, device="speaker") is broad
+    assert find_moment(moments, datetime(2026, 5, 5, 18, 30)) is kitchen  # Tuesday
+    assert find_moment(moments, datetime(2026, 5, 4, 9, 0)) is None
+    hidden = apply_overrides(moments, {"gym": {"hidden": True}})
+    assert find_moment(hidden, monday) is not None
+    assert find_moment(hidden, monday).id == "broad"  # type: ignore[union-attr]
+
+
+def test_overrides_rename_and_hide() -> None:
+    m = moment("m1", FRI_NIGHT)
+    (renamed,) = apply_overrides([m], {"m1": {"name": "Milonga", "hidden": True}})
+    assert (renamed.name, renamed.generated_name, renamed.hidden) == ("Milonga", "name m1", True)
+    (same,) = apply_overrides([m], {"m1": {"name": "  "}, "other": {"hidden": True}})
+    assert (same.name, same.hidden) == ("name m1", False)
+
+
+def test_days_in_words() -> None:
+    assert days_text([0, 1, 2, 3, 4]) == "Mon-Fri"
+    assert days_text([5, 6]) == "Sat, Sun"
+    assert days_text([6, 0, 1, 2, 3]) == "Sun-Thu"
+    assert days_text([0, 2, 4]) == "Mon, Wed, Fri"
+    assert days_text(range(7)) == "every day"
+    assert days_phrase([0, 1, 2, 3, 4]) == "Weekday"
+    assert days_phrase([5, 6]) == "Weekend"
+    assert days_phrase([4]) == "Friday"
+    assert days_phrase([0, 2, 4]) == "Mon/Wed/Fri"
+    assert days_phrase([1, 2, 3]) == "Tue-Thu"
+    assert days_phrase(range(7)) == ""
+
+
+def test_when_phrases() -> None:
+    assert when_phrase(FRI_NIGHT) == "Friday nights"
+    assert when_phrase(Window((5, 6), 6 * 60 + 15, 7 * 60 + 30)) == "Weekend early mornings"
+    assert when_phrase(Window((0, 1, 2, 3, 4), 16 * 60 + 45, 19 * 60)) == "Weekday evenings"
+    assert when_phrase(Window((1, 2, 3), 23 * 60, 2 * 60)) == "Tue-Thu late nights"
+    assert when_phrase(Window(tuple(range(7)), 8 * 60, 9 * 60)) == "Mornings"
+
+
+def facts(**extra: Any) -> Facts:
+    base: dict[str, Any] = {
+        "window": Window((5, 6), 7 * 60, 8 * 60),
+        "sessions": 50,
+        "weeks": 40,
+        "streams": 500,
+        "plays": 450,
+        "ms_played": 90_000_000,
+        "play_share": 0.1,
+        "time_share": 0.1,
+        "first_played_at": 1_700_000_000,
+        "last_played_at": 1_760_000_000,
+        "device": "phone",
+        "device_share": 1.0,
+        "content": "music",
+        "shuffle_share": 1.0,
+        "deliberate_share": 0.9,
+        "skip_rate": 0.1,
+        "top_artists": (Ranked("Pulse Avenue", 100, 0.2),),
+        "top_tracks": (),
+        "top_playlists": (),
+        "names": {},
+    }
+    return Facts(**{**base, **extra})
+
+
+def trait_names(f: Facts) -> list[str]:
+    return [t.name for t in build_traits(f)]
+
+
+def test_traits_from_a_multilingual_lexicon() -> None:
+    runs = facts(
+        top_playlists=(Ranked("朝のランニング", 400, 0.9),),
+        names={"playlist": [("朝のランニング", 0.9)]},
+    )
+    (runner,) = build_traits(runs)
+    assert runner.name == "weekend runner"
+    assert runner.confidence >= 0.8
+    assert any("朝のランニング" in e.text for e in runner.evidence)
+    assert build_name(runs) == "Weekend mornings · 朝のランニング"
+    kids = facts(
+        window=Window((0, 1, 2, 3, 4), 17 * 60, 19 * 60),
+        device="speaker",
+        names={"album": [("Canciones Infantiles, Vol. 2", 0.6)], "track": [("La Vaca", 0.3)]},
+    )
+    assert trait_names(kids) == ["parent"]
+    assert build_name(kids) == "Weekday evenings · Pulse Avenue on the speaker"
+    tango = facts(window=FRI_NIGHT, names={"genre": [("tango nuevo", 0.7)]})
+    assert trait_names(tango) == ["dancer"]
+
+
+def test_weak_words_and_small_shares_are_not_enough() -> None:
+    assert trait_names(facts(names={"track": [("Dance Monkey", 0.1)]})) == []
+    assert trait_names(facts(names={"playlist": [("Domingo Chill", 0.1)]})) == []
+    assert not matches("Brunch Beats", "run")
+    assert matches("Running Up That Hill", "running")
+    assert matches("朝のランニング", "ランニング")
+    assert matches("NIÑOS cantando", "niños")
+
+
+def test_traits_from_the_shape_alone() -> None:
+    podcasts = facts(window=Window((0, 1, 2, 3, 4), 8 * 60, 8 * 60 + 45), content="podcasts")
+    assert trait_names(podcasts) == ["commuter"]
+    car = facts(window=Window((0, 1, 2, 3, 4), 7 * 60, 7 * 60 + 45), device="car")
+    assert trait_names(car) == ["driver", "commuter"]
+    books = facts(window=Window((6, 0, 1, 2, 3), 22 * 60, 23 * 60), content="audiobooks")
+    assert trait_names(books) == ["reader"]
+    code = facts(window=Window((1, 2, 3), 23 * 60, 2 * 60), device="desktop")
+    assert trait_names(code) == ["night owl"]
+    assert trait_names(facts()) == []
+
+
+def test_start_window_on_the_circle() -> None:
+    minutes = np.array(
+        [23 * 60 + 10, 23 * 60 + 40, 0 * 60 + 20, 0 * 60 + 5, 23 * 60 + 55] * 10, float
+    )
+    first, last = start_window(minutes)
+    assert first > last  # crosses midnight
+    assert in_arc(minutes, first, last).all()
+    assert not in_arc(np.array([12 * 60.0]), first, last).any()
+    morning = np.array([6 * 60 + 31, 6 * 60 + 40, 6 * 60 + 52] * 5, float)
+    assert start_window(morning) == (6 * 60 + 30, 7 * 60)
+
+
+def test_segments_split_on_device_pause_and_deliberate_restart() -> None:
+    t0 = framekit.utc("2026-05-04 18:00:00")
+    rows = [
+        {"played_at": t0 + 180, "ms_played": 180_000},
+        {"played_at": t0 + 360, "ms_played": 180_000, "reason_start": "trackdone"},
+        # 60 s of silence, then the next track on its own: still the same segment
+        {"played_at": t0 + 600, "ms_played": 180_000, "reason_start": "trackdone"},
+        # 60 s of silence, then a row clicked: something new
+        {"played_at": t0 + 840, "ms_played": 180_000, "reason_start": "clickrow"},
+        # another device, right away
+        {"played_at": t0 + 1020, "ms_played": 180_000, "platform": "Partner sonos_one Sonos"},
+        # 40 minutes later
+        {"played_at": t0 + 3600, "ms_played": 180_000, "platform": "Partner sonos_one Sonos"},
+    ]
+    frame = framekit.streams(*rows)
+    local = build_local_times(frame, "Europe/Madrid")
+    segments = build_segments(frame, local, build_device_families(frame["platform"]))
+    assert segments.of_stream.tolist() == [0, 0, 0, 1, 2, 3]
+    assert segments.streams.tolist() == [3, 1, 1, 1]
+    assert segments.day.tolist() == [0, 0, 0, 0]  # a Monday
+    assert segments.minute[0] == pytest.approx(20 * 60)  # 18:00 UTC is 20:00 in Madrid
+
+
+def test_listening_day_starts_at_four() -> None:
+    friday_late = framekit.utc("2026-05-01 22:30:00")  # Saturday 00:30 in Madrid
+    frame = framekit.streams({"played_at": friday_late + 180, "ms_played": 180_000})
+    local = build_local_times(frame, "Europe/Madrid")
+    segments = build_segments(frame, local, build_device_families(frame["platform"]))
+    assert segments.day.tolist() == [4]  # still Friday night
+
+
+def test_ids_follow_the_streams() -> None:
+    before_ends = np.array([10, 20, 30, 40, 50])
+    before_labels = np.array([0, 0, 1, 1, -1])
+    now_ends = np.array([10, 20, 30, 40, 50, 60])
+    aligned = align_previous(now_ends, before_ends, before_labels)
+    assert aligned.tolist() == [0, 0, 1, 1, -1, NEW_STREAM]
+    # the moments came back in the other order, plus a new one
+    labels = np.array([1, 1, 0, 0, -1, 2])
+    ids = match_ids(labels, aligned, ("ma", "mb"), ["mx", "my", "ma"])
+    assert ids == ["mb", "ma", "ma-2"]
+    assert match_ids(labels, aligned, (), ["m1", "m2", "m1"]) == ["m1", "m2", "m1-2"]
+
+
+def test_align_labels_of_a_slice_and_of_loose_rows() -> None:
+    stored_ends = np.array([1, 2, 2, 5, 9])
+    stored = np.array([3, -1, 0, 1, 2])
+    assert align_labels(np.array([2, 2, 5]), stored_ends, stored).tolist() == [-1, 0, 1]
+    assert align_labels(np.array([9, 1, 7]), stored_ends, stored).tolist() == [2, 3, -1]
+    assert align_labels(np.zeros(0, dtype=np.int64), stored_ends, stored).tolist() == []
+
+
+def test_documents_round_trip() -> None:
+    m = moment(
+        "m1",
+        FRI_NIGHT,
+        top_artists=(Ranked("Orquesta", 10, 0.5),),
+        top_tracks=(Ranked("Abrazo", 4, 0.2, artist="Orquesta"),),
+        top_playlists=(Ranked("Tango Night", 50, 1.0),),
+        traits=(Trait("dancer", 0.9, (Evidence("playlist", 'playlist "Tango Night"', 0.9),)),),
+    )
+    doc = to_document(m)
+    assert doc["windows"][0] == {
+        "days": ["Fri"],
+        "start": "21:00",
+        "end": "00:30",
+        "crosses_midnight": True,
+        "text": "Fri 21:00-00:30",
+    }
+    assert from_document(doc) == m
+    assert from_document(to_document(replace(m, skip_rate=None))).skip_rate is None
+
+
+def test_local_time_with_offsets() -> None:
+    frame = framekit.streams(
+        {"played_at": framekit.utc("2026-01-15 12:00:00"), "ms_played": 60_000},
+        {"played_at": framekit.utc("2026-07-15 12:00:00"), "ms_played": 60_000},
+        {
+            "played_at": framekit.utc("2026-07-16 12:00:00"),
+            "ms_played": 60_000,
+            "conn_country": "JP",
+        },
+    )
+    home = build_local_iso(build_local_times(frame, "Europe/Madrid"))
+    assert home.tolist() == [
+        "2026-01-15T12:59:00+01:00",
+        "2026-07-15T13:59:00+02:00",
+        "2026-07-16T13:59:00+02:00",
+    ]
+    away = build_local_iso(build_local_times(frame, "Europe/Madrid", travel_aware=True))
+    assert away.iloc[2] == "2026-07-16T20:59:00+09:00"
+    ny = build_local_iso(build_local_times(frame.iloc[:1], "America/New_York"))
+    assert ny.tolist() == ["2026-01-15T06:59:00-05:00"]
+
+
+def test_no_history_no_moments() -> None:
+    frame = framekit.streams().iloc[:0]
+    result = fit_moments(frame, build_local_times(frame, "UTC"))
+    assert result.moments == ()
+    assert len(result.labels) == 0
+    assert isinstance(result.stream_ids(), np.ndarray)
+    assert pd.Series(result.stream_ids(), dtype=object).empty
+
+
+def test_a_weekly_habit_in_a_small_synthetic_history() -> None:
+    """Twelve Monday-morning runs and scattered other plays: one moment, the rest noise."""
+    t0 = framekit.utc("2026-01-05 07:00:00")  # a Monday
+    rows = []
+    for week in range(12):
+        start = t0 + week * 7 * 86_400
+        rows += [
+            {
+                "played_at": start + 200 * (k + 1),
+                "ms_played": 190_000,
+                "track_name": f"Run {k}",
+                "artist_name": "Pulse",
+                "shuffle": True,
+            }
+            for k in range(6)
+        ]
+        rows.append(
+            {
+                "played_at": start + (3 + week % 3) * 86_400 + (9 + week) * 3600,
+                "ms_played": 190_000,
+                "track_name": "Other",
+                "artist_name": f"Artist {week}",
+            }
+        )
+    frame = framekit.streams(*rows)
+    result = fit_moments(frame, build_local_times(frame, "UTC"))
+    (found,) = result.moments
+    assert found.name == "Monday mornings · Pulse"
+    assert found.windows[0].days == (0,)
+    assert found.weeks == 12
+    assert [t.name for t in found.traits] == ["runner"]
+    ids = result.stream_ids()
+    assert (ids == found.id).sum() == 72
+    assert (ids == "").sum() == 12

@@ -1,0 +1,179 @@
+"""`yawyas moments`: the recurring moments of your listening life."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from yawyas.analysis.moments.types import Moment, Ranked, to_document
+from yawyas.cli import output
+from yawyas.cli.app import app, state
+
+DEVICE_NAMES = {"desktop": "computer", "web": "browser", "tv": "TV"}
+LABELS = {"podcasts": ("shows", "episodes"), "audiobooks": ("books", "chapters")}
+
+
+@app.command()
+def moments(
+    ctx: typer.Context,
+    tz: Annotated[
+        str | None,
+        typer.Option("--tz", help="Timezone for local time (IANA name), or 'auto' (travel-aware)."),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also show the moments hidden in the config file.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Learn them again even if nothing changed.")
+    ] = False,
+    top: Annotated[int, typer.Option(min=1, max=20, help="Length of the top lists.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """The recurring moments of your listening life: when, how and what, and what they say.
+
+    Moments are learned from your history (a weekend run, kids' songs after school, tango
+    on Fridays...) and kept in the store until the history changes. Rename or hide one in the
+    config file with a table per moment id: [moments.m3fa2c1d0] name = "Sunday long run",
+    hidden = true.
+
+    Example: yawyas moments --tz Europe/Madrid
+    """
+    from yawyas.moments_service import load_moments
+
+    st = state(ctx)
+    zone, travel = st.timezone(tz)
+    conn = st.connect()
+    if as_json:
+        view = load_moments(conn, st.config, tz=zone, travel_aware=travel, refresh=refresh)
+    else:
+        with output.status("Learning your moments..."):
+            view = load_moments(conn, st.config, tz=zone, travel_aware=travel, refresh=refresh)
+    shown = [m for m in view.moments if show_all or not m.hidden]
+    if as_json:
+        output.print_json(
+            {
+                "timezone": zone,
+                "travel_aware": travel,
+                "generation": view.generation,
+                "computed_at": output.utc_iso(view.computed_at),
+                "cached": view.cached,
+                "streams": view.streams,
+                "streams_in_moments": view.streams_in_moments,
+                "hidden": sum(m.hidden for m in view.moments),
+                "moments": [to_document(m) for m in shown],
+            }
+        )
+        return
+    console = output.console
+    if view.streams == 0:
+        console.print("No listening history yet: import your Spotify export first.")
+        console.print("  yawyas import ~/Downloads/my_spotify_data.zip", highlight=False)
+        return
+    console.print(_summary(view.streams, view.streams_in_moments, len(shown), zone))
+    if not shown:
+        console.print("No recurring moments stand out in this history yet.")
+        return
+    console.print(_overview(shown))
+    for i, m in enumerate(shown, 1):
+        console.print(_details(i, m, top))
+    hidden = sum(m.hidden for m in view.moments) if not show_all else 0
+    hint = f'Rename or hide a moment in {st.config.path}: [moments.<id>] name = "..."'
+    if hidden:
+        hint += f" ({hidden} hidden; --all shows them)"
+    console.print(Text(hint, style="dim"))
+
+
+def _pct(share: float | None) -> str:
+    if share is None:
+        return "-"
+    return "<1%" if 0 < share < 0.005 else f"{100 * share:.0f}%"
+
+
+def _summary(streams: int, covered: int, count: int, zone: str) -> Text:
+    text = Text()
+    text.append(f"{count} moment{'s' if count != 1 else ''}", style="bold")
+    text.append(f" in {streams:,} streams; {_pct(covered / streams)} of your listening fits one")
+    text.append(f" (local time: {zone})", style="dim")
+    return text
+
+
+def _overview(shown: list[Moment]) -> Table:
+    table = Table(title="Moments", title_justify="left", expand=False, pad_edge=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("moment", overflow="fold", max_width=38)
+    table.add_column("when", overflow="fold", max_width=22)
+    table.add_column("plays", justify="right")
+    table.add_column("time", justify="right")
+    for i, m in enumerate(shown, 1):
+        name = Text(m.name)
+        if m.hidden:
+            name.append(" (hidden)", style="dim")
+        table.add_row(
+            str(i),
+            name,
+            "\n".join(w.describe() for w in m.windows),
+            _pct(m.play_share),
+            _pct(m.time_share),
+        )
+    return table
+
+
+def _names(items: tuple[Ranked, ...], top: int, *, share: bool = False) -> str:
+    parts = []
+    for r in items[:top]:
+        text = r.name if r.artist is None else f"{r.name} ({r.artist})"
+        parts.append(f"{text} {_pct(r.share)}" if share else text)
+    return ", ".join(parts)
+
+
+def _how(m: Moment) -> str:
+    device = DEVICE_NAMES.get(m.device, m.device)
+    parts = [f"{device} {_pct(m.device_share)}"]
+    if m.content != "music":
+        parts.append(m.content)
+    if m.shuffle_share is not None and m.content in ("music", "mixed"):
+        parts.append(f"shuffle {_pct(m.shuffle_share)}")
+    if m.deliberate_share is not None:
+        parts.append(f"chosen {_pct(m.deliberate_share)}")
+    if m.skip_rate is not None:
+        parts.append(f"skips {_pct(m.skip_rate)}")
+    return " · ".join(parts)
+
+
+def _since(m: Moment) -> str:
+    first = datetime.fromtimestamp(m.first_played_at, UTC).strftime("%Y-%m")
+    last = datetime.fromtimestamp(m.last_played_at, UTC).strftime("%Y-%m")
+    return f"{m.sessions:,} sessions in {m.weeks:,} weeks, {first} to {last}"
+
+
+def _details(i: int, m: Moment, top: int) -> RenderableType:
+    title = Text(f"{i}. ", style="dim")
+    title.append(m.name, style="bold")
+    title.append(f"  {m.id}", style="dim")
+    if m.hidden:
+        title.append(" (hidden)", style="dim")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("when", "; ".join(w.describe() for w in m.windows))
+    grid.add_row("how", _how(m))
+    grid.add_row("seen", _since(m))
+    who, what = LABELS.get(m.content, ("artists", "tracks"))
+    for label, items, share in (
+        (who, m.top_artists, False),
+        (what, m.top_tracks, False),
+        ("playlists", m.top_playlists, True),
+    ):
+        if items:
+            grid.add_row(label, _names(items, top, share=share))
+    for trait in m.traits:
+        why = "; ".join(e.text for e in trait.evidence[:3])
+        grid.add_row(
+            "suggests", Text.assemble((trait.name, "green"), f" {_pct(trait.confidence)}: {why}")
+        )
+    return Group(Text(""), title, grid)

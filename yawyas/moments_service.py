@@ -1,0 +1,187 @@
+"""Moments, computed once per history: load -> fit (or reuse the stored run) -> save.
+
+The stored run is reused while the history's generation (bumped by every import or sync that
+changes it) and the settings (zone, travel-awareness, model version) are the same; reading it
+imports neither pandas nor scikit-learn, so `yawyas moments` answers in well under a second.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Final
+
+from yawyas.analysis.moments.types import Moment, apply_overrides, from_document, to_document
+from yawyas.store import load_generation
+from yawyas.store.moments import (
+    MomentRun,
+    load_moment_run,
+    load_stream_labels,
+    save_moment_run,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from yawyas.settings import Config
+
+MODEL_VERSION: Final = "1"
+MIN_STREAMS: Final = 100  # fewer streams cannot hold a moment (8 sessions in 4 weeks)
+
+
+@dataclass(frozen=True)
+class MomentsView:
+    """The moments of the store's history, and where they come from."""
+
+    moments: tuple[Moment, ...]
+    generation: int
+    computed_at: int
+    cached: bool  # read from the store rather than computed now
+    streams: int  # streams in the history when computed
+
+    @property
+    def streams_in_moments(self) -> int:
+        """Streams that fit one of the moments (hidden ones included)."""
+        return sum(m.streams for m in self.moments)
+
+
+def run_key(tz: str, travel_aware: bool) -> str:
+    """What a stored run depends on besides the history: model version, zone, travel."""
+    return f"v{MODEL_VERSION}|{tz}|{'travel' if travel_aware else 'home'}"
+
+
+def _view(run: MomentRun, cached: bool) -> MomentsView:
+    return MomentsView(
+        moments=tuple(from_document(json.loads(d)) for d in run.documents),
+        generation=run.generation,
+        computed_at=run.computed_at,
+        cached=cached,
+        streams=run.streams,
+    )
+
+
+def ensure_moments(
+    conn: sqlite3.Connection, *, tz: str, travel_aware: bool = False, refresh: bool = False
+) -> MomentsView:
+    """The store's moments: the stored run when it is still current, else computed and saved.
+
+    `refresh` recomputes even a current run (ids of persisting moments stay the same).
+    """
+    generation = load_generation(conn)
+    key = run_key(tz, travel_aware)
+    run = load_moment_run(conn)
+    if run is not None and not refresh and run.generation == generation and run.key == key:
+        return _view(run, cached=True)
+    return _compute(conn, generation=generation, key=key, tz=tz, travel_aware=travel_aware)
+
+
+def _compute(
+    conn: sqlite3.Connection, *, generation: int, key: str, tz: str, travel_aware: bool
+) -> MomentsView:
+    import numpy as np
+
+    from yawyas.store import load_streams
+
+    streams = load_streams(conn)
+    played_at = streams["played_at"].to_numpy(dtype=np.int64)
+    if len(streams) < MIN_STREAMS:  # nothing to learn: skip loading scikit-learn
+        labels = np.full(len(streams), -1, dtype=np.int64)
+        save_moment_run(
+            conn,
+            generation=generation,
+            key=key,
+            ids=[],
+            documents=[],
+            labels=labels,
+            ended_at=played_at,
+        )
+        return _view(_stored(conn), cached=False)
+
+    from yawyas.analysis.clock import build_local_times
+    from yawyas.analysis.moments.fit import PreviousMoments, fit_moments
+    from yawyas.store.moments import load_item_genres
+    from yawyas.store.spotify import load_playlist_memberships
+
+    local = build_local_times(streams, tz, travel_aware=travel_aware)
+    before = load_moment_run(conn)
+    ended_at, stored = load_stream_labels(conn)
+    previous = None
+    if before is not None and len(ended_at):
+        previous = PreviousMoments(ended_at, stored, before.ids)
+    result = fit_moments(
+        streams,
+        local,
+        load_playlist_memberships(conn),
+        genres=load_item_genres(conn),
+        previous=previous,
+    )
+    documents = [json.dumps(to_document(m), ensure_ascii=False) for m in result.moments]
+    save_moment_run(
+        conn,
+        generation=generation,
+        key=key,
+        ids=[m.id for m in result.moments],
+        documents=documents,
+        labels=result.labels,
+        ended_at=played_at,
+    )
+    return _view(_stored(conn), cached=False)
+
+
+def _stored(conn: sqlite3.Connection) -> MomentRun:
+    run = load_moment_run(conn)
+    if run is None:  # pragma: no cover - just saved in the same connection
+        raise RuntimeError("the moments just saved cannot be read back")
+    return run
+
+
+def overrides(config: Config) -> dict[str, Mapping[str, Any]]:
+    """The person's `[moments.<id>]` tables from the config file (name, hidden)."""
+    table = config.get("moments", default={})
+    if not isinstance(table, dict):
+        return {}
+    return {str(k): v for k, v in table.items() if isinstance(v, dict)}
+
+
+def load_moments(
+    conn: sqlite3.Connection,
+    config: Config,
+    *,
+    tz: str,
+    travel_aware: bool = False,
+    refresh: bool = False,
+) -> MomentsView:
+    """`ensure_moments` with the person's own names and hidden flags from the config."""
+    view = ensure_moments(conn, tz=tz, travel_aware=travel_aware, refresh=refresh)
+    return replace(view, moments=tuple(apply_overrides(view.moments, overrides(config))))
+
+
+def plays_moment_columns(
+    conn: sqlite3.Connection, frame: pd.DataFrame, *, tz: str, travel_aware: bool = False
+) -> pd.DataFrame:
+    """`local_time` and `moment` for the rows of a `store.load_streams()` frame (same index).
+
+    `local_time` is each stream's local START as ISO 8601 with its UTC offset; `moment` its
+    moment's id, or None for listening that fits none. Computes the moments when the stored
+    ones are not current. Call it before reformatting `played_at`.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from yawyas.analysis.clock import build_local_times
+    from yawyas.analysis.common import IntArray
+    from yawyas.analysis.moments.export import align_labels, build_local_iso
+
+    local = build_local_times(frame, tz, travel_aware=travel_aware)
+    view = ensure_moments(conn, tz=tz, travel_aware=travel_aware)
+    ended_at, stored = load_stream_labels(conn)
+    played_at = frame["played_at"].to_numpy(dtype=np.int64)
+    labels: IntArray = np.full(len(frame), -1, dtype=np.int64)
+    if len(frame) and len(ended_at):
+        labels = align_labels(played_at, ended_at, stored)
+    ids = np.array([m.id for m in view.moments] + [None], dtype=object)
+    return pd.DataFrame(
+        {"local_time": build_local_iso(local), "moment": ids[labels]}, index=frame.index
+    )
