@@ -5,6 +5,7 @@
 - `sessions`: sessions split by 30 minutes of silence;
 - `intent`: deliberate and passive starts, skips, by device and shuffle;
 - `taste`: top lists, kinds, countries, diversity, discovery, taste by year;
-- `moments`: obsessions within a rolling week, forgotten favourites;
+- `favorites`: obsessions within a rolling week, forgotten favourites;
+- `moments/`: the recurring moments of a life (features, DBSCAN model, names, traits, ids);
 - `common`: what a play is, names as integer codes, grouping helpers.
 """

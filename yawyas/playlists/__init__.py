@@ -1,1 +1,1 @@
-"""playlists."""
+"""Playlists: moods, recipes, the generation steps, publishing and evaluation."""
