@@ -52,12 +52,11 @@ def _tree_rss_kb(pid: int) -> int:
 def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Run a command; return (wall seconds, peak MiB of its whole process tree, stdout)."""
     started = time.perf_counter()
+    # As on a person's machine, Python may cache compiled bytecode (some sandboxes switch it off
+    # with PYTHONDONTWRITEBYTECODE, which makes every start recompile yawyas from source).
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     proc = subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**base, **(env or {})}
     )
     peak = 0
     done = threading.Event()

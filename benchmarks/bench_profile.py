@@ -21,16 +21,32 @@ def main() -> int:
     args = ap.parse_args()
 
     db = imported_store(export_dir(args.streams))
+    cache = db.parent / f"{db.name}-cache"
     base = [*yawyas_cmd(), "--db", str(db), "profile", "--tz", "Europe/Madrid"]
-    runs = [run_measured([*base, "--json"]) for _ in range(3)]
-    wall = min(r[0] for r in runs)
-    peak = max(r[1] for r in runs)
+
+    def forget_profiles() -> None:
+        for saved in cache.glob("profile.*.json"):
+            saved.unlink()
+
+    colds = []
+    for _ in range(3):  # the first profile after a change: computed from the streams
+        forget_profiles()
+        colds.append(run_measured([*base, "--json"]))
+    warms = [run_measured([*base, "--json"]) for _ in range(3)]  # the same question again
+    cold, cold_peak = min(r[0] for r in colds), max(r[1] for r in colds)
+    warm = min(r[0] for r in warms)
+    forget_profiles()
     text_wall, _, _ = run_measured(base)
     print(f"yawyas profile on {args.streams:,} streams (best of 3):")
-    print(f"  --json  {wall:6.2f} s   {peak:6.0f} MiB peak")
-    print(f"  text    {text_wall:6.2f} s")
+    print(f"  first after a change  {cold:6.2f} s   {cold_peak:6.0f} MiB peak")
+    print(f"  asked again           {warm:6.2f} s")
+    print(f"  text, first           {text_wall:6.2f} s")
     ok = all(
-        [verdict("profile wall time", wall, 3.0, "s"), verdict("peak memory", peak, 1024, "MiB")]
+        [
+            verdict("profile wall time, first", cold, 3.0, "s"),
+            verdict("profile wall time, again", warm, 3.0, "s"),
+            verdict("peak memory", cold_peak, 1024, "MiB"),
+        ]
     )
     return 0 if ok or args.smoke else 1
 

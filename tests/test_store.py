@@ -62,3 +62,15 @@ def test_in_memory_store_has_no_cache() -> None:
     conn = store.connect(":memory:")
     assert len(store.load_history(conn)) == 0
     assert isinstance(conn, sqlite3.Connection)
+
+
+def test_derived_documents_live_until_the_history_changes(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "s.db")
+    store.save_derived(conn, "profile.abc", b'{"streams": 0}')
+    assert store.load_derived(conn, "profile.abc") == b'{"streams": 0}'
+    assert store.load_derived(conn, "profile.other") is None
+    kit.write(tmp_path / "a" / "endsong_0.json", [kit.ext_row("2020-01-01T10:00:00Z")])
+    ingest.import_paths(conn, [tmp_path / "a"])
+    assert store.load_derived(conn, "profile.abc") is None  # a new generation
+    store.save_derived(conn, "profile.abc", b"{}")
+    assert len(list((tmp_path / "s.db-cache").glob("*.json"))) == 1  # the stale one is gone

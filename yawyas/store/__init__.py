@@ -775,6 +775,43 @@ def load_history(conn: sqlite3.Connection) -> pd.DataFrame:
     return frame
 
 
+def load_derived(conn: sqlite3.Connection, name: str) -> bytes | None:
+    """A document derived from the history (e.g. a profile), if saved for this generation."""
+    path = _derived_path(conn, name)
+    if path is None or not path.exists():
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def save_derived(conn: sqlite3.Connection, name: str, data: bytes) -> None:
+    """Keep a derived document beside the store until the history changes (best effort)."""
+    path = _derived_path(conn, name)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(exist_ok=True)
+        current = path.name.rsplit("-", 1)[-1]
+        for old in path.parent.glob("*.json"):
+            if old.name.rsplit("-", 1)[-1] != current:
+                old.unlink(missing_ok=True)  # derived from an older history
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError:
+        pass
+
+
+def _derived_path(conn: sqlite3.Connection, name: str) -> Path | None:
+    path = _store_file(conn)
+    if path is None:
+        return None
+    generation = f"{_store_id(conn)}{load_generation(conn)}"
+    return path.parent / f"{path.name}-cache" / f"{name}-{generation}.json"
+
+
 def _store_file(conn: sqlite3.Connection) -> Path | None:
     for _, name, file in conn.execute("PRAGMA database_list"):
         if name == "main" and file:

@@ -31,15 +31,29 @@ def profile(
 
     Example: yawyas profile --year 2024 --tz Europe/Madrid
     """
-    from yawyas import store
-    from yawyas.reports.summary import build_profile
+    import hashlib
+
+    import orjson
+
+    from yawyas import __version__, store
 
     st = state(ctx)
     zone, travel = st.timezone(tz)
-    streams = store.load_history(st.connect())
-    doc = build_profile(
-        streams, tz=zone, travel_aware=travel, since=since, until=until, year=year, top_n=top
-    )
+    conn = st.connect()
+    # The same question about an unchanged history is answered from the saved document.
+    question = orjson.dumps([__version__, zone, travel, since, until, year, top])
+    name = "profile." + hashlib.sha256(question).hexdigest()[:16]
+    saved = store.load_derived(conn, name)
+    if saved is not None:
+        doc = orjson.loads(saved)
+    else:
+        from yawyas.reports.summary import build_profile
+
+        streams = store.load_history(conn)
+        doc = build_profile(
+            streams, tz=zone, travel_aware=travel, since=since, until=until, year=year, top_n=top
+        )
+        store.save_derived(conn, name, orjson.dumps(doc))
     if as_json:
         output.print_json(doc)
     else:
