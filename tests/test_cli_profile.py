@@ -119,3 +119,11 @@ def test_demo_builds_a_listener_and_other_commands_work_on_its_store(tmp_path: P
     # a second run reuses the files and adds nothing
     again = runner.invoke(app, ["demo", "--json"])
     assert json.loads(again.stdout)["streams"] == doc["streams"]
+
+
+def test_a_saved_profile_is_not_served_after_new_data(imported: Path) -> None:
+    assert profile_json("--tz", "UTC")["streams"] == 3
+    assert profile_json("--tz", "UTC")["streams"] == 3  # answered from the saved document
+    kit.write(imported / "f" / "endsong_9.json", [kit.ext_row("2025-01-01T10:00:00Z")])
+    assert runner.invoke(app, ["import", str(imported / "f")]).exit_code == 0
+    assert profile_json("--tz", "UTC")["streams"] == 4
