@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any, Final
@@ -257,62 +258,77 @@ def build_profile(
     artists = build_totals(period, "artist")
     diversity = build_diversity(period, totals=artists)
 
-    profile: Profile = {
-        "schema_version": SCHEMA_VERSION,
-        "generated_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "timezone": tz,
-        "travel_aware": bool(travel_aware),
-        "period": {
-            "since": None if first_day is None else f"{first_day:%Y-%m-%d}",
-            "until": None if last_day is None else f"{last_day:%Y-%m-%d}",
-        },
-        "streams": len(period),
-        "plays": int((ms >= PLAY_MIN_MS).sum()),
-        "listening_ms": int(ms.sum()),
-        "first_played_at": _utc(int(ends.min())) if len(ends) else None,
-        "last_played_at": _utc(int(ends.max())) if len(ends) else None,
-        "clock": build_clock(local),
-        "kinds": _entries(build_kinds(period), {"kind": "text", **_SHARES}),
-        **_tops(period, artists, top_n),
-        "sessions": {
-            "count": session_stats.count,
-            "median_ms": session_stats.median_ms,
-            "mean_ms": session_stats.mean_ms,
-            "longest_ms": session_stats.longest_ms,
-            "longest_start": _local(session_stats.longest_start),
-            "longest_streams": session_stats.longest_streams,
-            "median_streams": _number(session_stats.median_streams),
-            "mean_streams": _number(session_stats.mean_streams),
-        },
-        "intent": _intent(period, families),
-        "devices": _entries(build_devices(period, families), {"family": "text", **_SHARES}),
-        "countries": _entries(build_countries(period), {"country": "text", **_SHARES}),
-        "discovery": _entries(
-            build_discovery(history, local_all, since=first_day, until=last_day),
-            {"month": "text", "new_artists": "int", "artists": "list"},
-        ),
-        "diversity": {
-            "entropy_bits": _number(diversity.entropy_bits),
-            "effective_artists": _number(diversity.effective_artists),
-            "top10_share": _number(diversity.top10_share),
-            "artists": diversity.artists,
-        },
-        "obsessions": _entries(
-            build_obsessions(period, local, n=top_n, plays=track_plays),
-            {
-                "name": "text",
-                "artist": "text",
-                "plays": "int",
-                "window_start": "local",
-                "window_end": "local",
+    # The analyses below read the same frames and spend their time in numpy, which lets go of
+    # the GIL: two threads use both cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        tops = pool.submit(_tops, period, artists, top_n)
+        obsessions = pool.submit(build_obsessions, period, local, n=top_n, plays=track_plays)
+        forgotten = pool.submit(
+            build_forgotten_favorites,
+            before_end,
+            local_before_end,
+            n=top_n,
+            plays=track_plays_before_end,
+        )
+        intent = pool.submit(_intent, period, families)
+        taste = pool.submit(_taste_by_year, period, local)
+        discovery = pool.submit(
+            build_discovery, history, local_all, since=first_day, until=last_day
+        )
+        profile: Profile = {
+            "schema_version": SCHEMA_VERSION,
+            "generated_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "timezone": tz,
+            "travel_aware": bool(travel_aware),
+            "period": {
+                "since": None if first_day is None else f"{first_day:%Y-%m-%d}",
+                "until": None if last_day is None else f"{last_day:%Y-%m-%d}",
             },
-        ),
-        "forgotten_favorites": _entries(
-            build_forgotten_favorites(
-                before_end, local_before_end, n=top_n, plays=track_plays_before_end
+            "streams": len(period),
+            "plays": int((ms >= PLAY_MIN_MS).sum()),
+            "listening_ms": int(ms.sum()),
+            "first_played_at": _utc(int(ends.min())) if len(ends) else None,
+            "last_played_at": _utc(int(ends.max())) if len(ends) else None,
+            "clock": build_clock(local),
+            "kinds": _entries(build_kinds(period), {"kind": "text", **_SHARES}),
+            **tops.result(),
+            "sessions": {
+                "count": session_stats.count,
+                "median_ms": session_stats.median_ms,
+                "mean_ms": session_stats.mean_ms,
+                "longest_ms": session_stats.longest_ms,
+                "longest_start": _local(session_stats.longest_start),
+                "longest_streams": session_stats.longest_streams,
+                "median_streams": _number(session_stats.median_streams),
+                "mean_streams": _number(session_stats.mean_streams),
+            },
+            "intent": intent.result(),
+            "devices": _entries(build_devices(period, families), {"family": "text", **_SHARES}),
+            "countries": _entries(build_countries(period), {"country": "text", **_SHARES}),
+            "discovery": _entries(
+                discovery.result(),
+                {"month": "text", "new_artists": "int", "artists": "list"},
             ),
-            {**_PAIRED, "first_played": "local", "last_played": "local"},
-        ),
-        "taste_by_year": _taste_by_year(period, local),
-    }
+            "diversity": {
+                "entropy_bits": _number(diversity.entropy_bits),
+                "effective_artists": _number(diversity.effective_artists),
+                "top10_share": _number(diversity.top10_share),
+                "artists": diversity.artists,
+            },
+            "obsessions": _entries(
+                obsessions.result(),
+                {
+                    "name": "text",
+                    "artist": "text",
+                    "plays": "int",
+                    "window_start": "local",
+                    "window_end": "local",
+                },
+            ),
+            "forgotten_favorites": _entries(
+                forgotten.result(),
+                {**_PAIRED, "first_played": "local", "last_played": "local"},
+            ),
+            "taste_by_year": taste.result(),
+        }
     return profile
