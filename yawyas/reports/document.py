@@ -333,3 +333,22 @@ def build_known_names(streams: Any, playlists: Iterable[str] = ()) -> dict[str, 
 def taste_bars(year: Mapping[str, Any]) -> list[tuple[str, float]]:
     """(artist, hours) bars of one `taste_by_year` entry."""
     return [(e["name"], e["ms"] / 3_600_000) for e in year["top_artists"]]
+
+
+def top_table(
+    entries: Sequence[Mapping[str, Any]], paired: bool
+) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of a top list (rank, name, artist when paired, time, plays), for any
+    renderer."""
+    headers = ["#", "name", *(["artist"] if paired else []), "listening time", "plays"]
+    rows = [
+        [
+            i + 1,
+            e["name"],
+            *([e["artist"]] if paired else []),
+            fmt_hours(e["ms"]),
+            fmt_count(e["plays"]),
+        ]
+        for i, e in enumerate(entries)
+    ]
+    return headers, rows

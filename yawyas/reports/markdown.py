@@ -23,6 +23,7 @@ from yawyas.reports.document import (
     fmt_share,
     period_text,
     taste_bars,
+    top_table,
     yawyas_traits,
 )
 
@@ -50,17 +51,7 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def _top(entries: Sequence[Mapping[str, Any]], paired: bool) -> str:
-    headers = ["#", "name", *(["artist"] if paired else []), "listening time", "plays"]
-    rows = [
-        [
-            i + 1,
-            e["name"],
-            *([e["artist"]] if paired else []),
-            fmt_hours(e["ms"]),
-            fmt_count(e["plays"]),
-        ]
-        for i, e in enumerate(entries)
-    ]
+    headers, rows = top_table(entries, paired)
     return _table(headers, rows)
 
 

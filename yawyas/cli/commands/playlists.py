@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -240,7 +241,7 @@ def publish(
 
     Example: yawyas playlist publish weekend-run --dry-run
     """
-    from yawyas.errors import BadInputError, YawyasError
+    from yawyas.errors import BadInputError
     from yawyas.playlists.recipes import find_recipe
     from yawyas.playlists.service import local_now, publish_recipes
 
@@ -288,11 +289,7 @@ def publish(
             else:
                 verb = "created" if r.created else "updated" if r.written else "unchanged"
                 output.console.print(f"{r.name}: {verb}, {r.tracks} tracks.", highlight=False)
-    failed = [o for o in outcomes if o.error]
-    for o in failed:
-        output.error(f"{o.recipe}: {o.error}")
-    if failed:
-        raise typer.Exit(YawyasError.exit_code)
+    _exit_on_failures(outcomes)
 
 
 @app.command()
@@ -308,7 +305,6 @@ def refresh(
 
     Example: yawyas refresh
     """
-    from yawyas.errors import YawyasError
     from yawyas.playlists.publish import refresh_lock
     from yawyas.playlists.service import local_now, publish_recipes
 
@@ -327,11 +323,7 @@ def refresh(
             at=local_now(zone),
             policy=_policy(st, max_wait),
         )
-    failed = [o for o in outcomes if o.error]
-    for o in failed:
-        output.error(f"{o.recipe}: {o.error}")
-    if failed:
-        raise typer.Exit(YawyasError.exit_code)
+    _exit_on_failures(outcomes)
 
 
 @app.command()
@@ -377,3 +369,14 @@ def evaluate(
     table.add_row(f"{size} most recently played", f"{result.recent:.1%}")
     output.console.print(table)
     output.console.print(f"now / top: {result.lift_over_top:.2f}x", highlight=False)
+
+
+def _exit_on_failures(outcomes: Sequence[Any]) -> None:
+    """Name every recipe that failed on stderr, then exit 1 if any did."""
+    from yawyas.errors import YawyasError
+
+    failed = [o for o in outcomes if o.error]
+    for o in failed:
+        output.error(f"{o.recipe}: {o.error}")
+    if failed:
+        raise typer.Exit(YawyasError.exit_code)
