@@ -25,16 +25,19 @@ def main() -> int:
 
     db = imported_store(export_dir(args.streams))
     base = [*yawyas_cmd(), "--db", str(db), "playlist", "now", "--tz", "Europe/Madrid"]
-    at = ["--at", "2026-10-30 22:00", "--json"]
-    run_measured([*base, *at])  # warm the cache
-    runs = [run_measured([*base, *at]) for _ in range(3)]
-    wall = min(r[0] for r in runs)
-    peak = max(r[1] for r in runs)
-    text_wall, _, _ = run_measured([*base, "--at", "2026-10-27 17:30"])
+    run_measured([*base, "--at", "2026-10-30 22:00", "--json"])  # warm the caches
     print(f"yawyas playlist now on {args.streams:,} streams (best of 3):")
-    print(f"  --json  {wall:6.2f} s   {peak:6.0f} MiB peak")
-    print(f"  text    {text_wall:6.2f} s")
-    ok = verdict("playlist now wall time", wall, 2.0, "s")
+    walls = []
+    for label, at in (
+        ("in a moment (Fri 22:00)", "2026-10-30 22:00"),
+        ("everyday (Wed 15:00)", "2026-10-28 15:00"),
+    ):
+        runs = [run_measured([*base, "--at", at, "--json"]) for _ in range(3)]
+        walls.append(min(r[0] for r in runs))
+        print(f"  --json {label:<24} {walls[-1]:6.2f} s   {max(r[1] for r in runs):6.0f} MiB peak")
+    text_wall, _, _ = run_measured([*base, "--at", "2026-10-27 17:30"])
+    print(f"  text   {'in a moment (Tue 17:30)':<24} {text_wall:6.2f} s")
+    ok = verdict("playlist now wall time (slower)", max(walls), 2.0, "s")
     return 0 if ok or args.smoke else 1
 
 

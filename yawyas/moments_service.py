@@ -25,6 +25,8 @@ from yawyas.store.moments import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from yawyas.analysis.common import IntArray
+    from yawyas.analysis.moments.fit import MomentsResult, PreviousMoments
     from yawyas.settings import Config
 
 MODEL_VERSION: Final = "1"
@@ -86,48 +88,73 @@ def _compute(
 
     streams = load_streams(conn)
     played_at = streams["played_at"].to_numpy(dtype=np.int64)
-    if len(streams) < MIN_STREAMS:  # nothing to learn: skip loading scikit-learn
-        labels = np.full(len(streams), -1, dtype=np.int64)
-        save_moment_run(
-            conn,
-            generation=generation,
-            key=key,
-            ids=[],
-            documents=[],
-            labels=labels,
-            ended_at=played_at,
-        )
-        return _view(_stored(conn), cached=False)
+    labels: IntArray = np.full(len(streams), -1, dtype=np.int64)
+    moments: tuple[Moment, ...] = ()
+    if len(streams) >= MIN_STREAMS:  # fewer: nothing to learn, skip loading scikit-learn
+        from yawyas.analysis.moments.fit import PreviousMoments
 
-    from yawyas.analysis.clock import build_local_times
-    from yawyas.analysis.moments.fit import PreviousMoments, fit_moments
-    from yawyas.store.moments import load_item_genres
-    from yawyas.store.spotify import load_playlist_memberships
-
-    local = build_local_times(streams, tz, travel_aware=travel_aware)
-    before = load_moment_run(conn)
-    ended_at, stored = load_stream_labels(conn)
-    previous = None
-    if before is not None and len(ended_at):
-        previous = PreviousMoments(ended_at, stored, before.ids)
-    result = fit_moments(
-        streams,
-        local,
-        load_playlist_memberships(conn),
-        genres=load_item_genres(conn),
-        previous=previous,
-    )
-    documents = [json.dumps(to_document(m), ensure_ascii=False) for m in result.moments]
+        before = load_moment_run(conn)
+        ended_at, stored = load_stream_labels(conn)
+        previous = None
+        if before is not None and len(ended_at):
+            previous = PreviousMoments(ended_at, stored, before.ids)
+        result = _fit(conn, streams, tz=tz, travel_aware=travel_aware, previous=previous)
+        moments, labels = result.moments, result.labels
     save_moment_run(
         conn,
         generation=generation,
         key=key,
-        ids=[m.id for m in result.moments],
-        documents=documents,
-        labels=result.labels,
+        ids=[m.id for m in moments],
+        documents=[json.dumps(to_document(m), ensure_ascii=False) for m in moments],
+        labels=labels,
         ended_at=played_at,
     )
     return _view(_stored(conn), cached=False)
+
+
+def _fit(
+    conn: sqlite3.Connection,
+    streams: pd.DataFrame,
+    *,
+    tz: str,
+    travel_aware: bool,
+    previous: PreviousMoments | None = None,
+) -> MomentsResult:
+    """`fit_moments` of `streams` with the store's playlists and genres."""
+    from yawyas.analysis.clock import build_local_times
+    from yawyas.analysis.moments.fit import fit_moments
+    from yawyas.store.moments import load_item_genres
+    from yawyas.store.spotify import load_playlist_memberships
+
+    return fit_moments(
+        streams,
+        build_local_times(streams, tz, travel_aware=travel_aware),
+        load_playlist_memberships(conn),
+        genres=load_item_genres(conn),
+        previous=previous,
+    )
+
+
+def learn_moments_before(
+    conn: sqlite3.Connection,
+    config: Config,
+    *,
+    tz: str,
+    before_s: int,
+    travel_aware: bool = False,
+) -> tuple[Moment, ...]:
+    """The moments of the streams that STARTED before `before_s` (UTC s) only, with the
+    person's names and hidden flags; computed, never saved (evaluate: what `now` would have
+    known at a cutoff)."""
+    from yawyas.store import load_history
+
+    streams = load_history(conn)
+    start_ms = streams["played_at"].to_numpy() * 1000 - streams["ms_played"].to_numpy()
+    streams = streams[start_ms < before_s * 1000].reset_index(drop=True)
+    if len(streams) < MIN_STREAMS:
+        return ()
+    moments = _fit(conn, streams, tz=tz, travel_aware=travel_aware).moments
+    return tuple(apply_overrides(moments, overrides(config)))
 
 
 def _stored(conn: sqlite3.Connection) -> MomentRun:
@@ -171,7 +198,6 @@ def plays_moment_columns(
     import pandas as pd
 
     from yawyas.analysis.clock import build_local_times
-    from yawyas.analysis.common import IntArray
     from yawyas.analysis.moments.export import align_labels, build_local_iso
 
     local = build_local_times(frame, tz, travel_aware=travel_aware)

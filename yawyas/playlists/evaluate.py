@@ -2,8 +2,9 @@
 
 Hit rate: the share of held-out plays (started at or after the cutoff) whose track the `now`
 playlist for their local start (its weekday and quarter hour) would have held. The
-playlists are built from the plays before the cutoff only. Baselines, from the same plays: the
-overall top tracks by plays, and the most recently played tracks.
+playlists are built from the plays before the cutoff only, with the moments learned from those
+plays (see `service.evaluate_history`). Baselines, from the same plays: the overall top tracks
+by plays, and the most recently played tracks.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Evaluation:
     train_plays: int
     heldout_plays: int
     size: int
+    moments: int  # moments `now` knew of (learned before the cutoff)
     now: float
     top: float
     recent: float
@@ -49,6 +51,7 @@ class Evaluation:
             "train_plays": self.train_plays,
             "heldout_plays": self.heldout_plays,
             "size": self.size,
+            "moments": self.moments,
             "hit_rate_now": round(self.now, 4),
             "hit_rate_top": round(self.top, 4),
             "hit_rate_recent": round(self.recent, 4),
@@ -87,8 +90,9 @@ def evaluate(
     size: int = 50,
 ) -> Evaluation:
     """Hit rates of `now` (size `size`) and the baselines, learning before `cutoff_s` (default:
-    the last DEFAULT_HOLDOUT_DAYS days are held out). `context` supplies playlists and moments;
-    its listening and co-listening are replaced by the plays before the cutoff."""
+    the last DEFAULT_HOLDOUT_DAYS days are held out). `context` supplies playlists and moments
+    (which must be learned before the cutoff too); its listening is replaced by the plays
+    before the cutoff."""
     if cutoff_s is None:
         cutoff_s = listening.end_s - DEFAULT_HOLDOUT_DAYS * DAY_S
     train = listening.before(cutoff_s)
@@ -120,6 +124,7 @@ def evaluate(
         train_plays=len(train.track),
         heldout_plays=n,
         size=size,
+        moments=len({m.id for m in ctx.moments}),
         now=now_hits / n,
         top=_hits(held_tracks, top_tracks(train, size)) / n,
         recent=_hits(held_tracks, recent_tracks(train, size)) / n,

@@ -1,13 +1,19 @@
 """From a recipe to a playlist: the per-play weights of its source, then the chain of steps.
 
-Sources: a moment (a weekly window: days and local hours), a mood, "now" (the time-of-week
-neighbourhood of a local datetime, or the moment that holds it), seed tracks or artists. Each
-gives one weight per play (recency-discounted), the steps do the rest.
+Sources: a moment (a weekly window: days and local hours), a mood, "now", seed tracks or
+artists. Each gives one weight per play (recency-discounted) and a boost per track; the steps do
+the rest.
+
+"now" is the time-of-week neighbourhood of a local datetime when a moment holds it (or when no
+moments are known). Outside every moment it is the person's everyday listening: what they play
+when no routine is running, lately, by artist and track, with what they play around that hour
+counting for AROUND_SHARE. Plays outside moments are spread over the week, so the few near one
+hour are a noisy sample of that taste: the whole of it predicts the next play better.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
@@ -21,7 +27,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sps
 
 from yawyas.playlists import steps
-from yawyas.playlists.listening import DAY_S, FloatArray, Listening
+from yawyas.playlists.listening import DAY_S, BoolArray, FloatArray, IntArray, Listening
 from yawyas.playlists.moods import Mood
 from yawyas.playlists.recipes import Recipe
 
@@ -33,6 +39,9 @@ ARTIST_SHARE: Final = 0.6
 LATELY_SHARE: Final = 0.2
 LATELY_HALF_LIFE_DAYS: Final = 14.0
 NOW_MIX: Final = steps.Mix(familiar=1.0, forgotten=0.0, long_tail=0.0)
+EVERYDAY_HALF_LIFE_DAYS: Final = 90.0  # how fast everyday taste moves on (artists, tracks)
+EVERYDAY_ARTIST_SHARE: Final = 0.7  # of everyday taste drawn by artist, the rest by track
+AROUND_SHARE: Final = 0.1  # outside moments: the share of plays around this hour
 DAY_NAMES: Final = (
     "Mondays",
     "Tuesdays",
@@ -61,11 +70,17 @@ class MomentView:
 
     def contains(self, weekday: int, minute: int) -> bool:
         """Whether a local weekday and minute fall in the window."""
+        return bool(self.holds(np.asarray(weekday), np.asarray(minute)))
+
+    def holds(self, weekday: IntArray, minute: IntArray) -> BoolArray:
+        """Per element: whether that local weekday and minute fall in the window."""
+        on_day = np.isin(weekday, self.days)
         if self.start_minute <= self.end_minute:
-            return weekday in self.days and self.start_minute <= minute < self.end_minute
-        if minute >= self.start_minute:
-            return weekday in self.days
-        return (weekday - 1) % 7 in self.days and minute < self.end_minute
+            out: BoolArray = on_day & (minute >= self.start_minute) & (minute < self.end_minute)
+            return out
+        day_before = np.isin((weekday - 1) % 7, self.days)
+        out = (on_day & (minute >= self.start_minute)) | (day_before & (minute < self.end_minute))
+        return out
 
 
 @dataclass(frozen=True)
@@ -109,9 +124,13 @@ class Playlist:
 
 def recency(listening: Listening, now_s: int, half_life_days: float) -> FloatArray:
     """One weight per play: 1 now, halving every `half_life_days` before `now_s`."""
-    age = np.maximum(now_s - listening.start_s, 0) / DAY_S
-    out: FloatArray = np.power(0.5, age / half_life_days)
-    return out
+
+    def compute() -> FloatArray:
+        age = np.maximum(now_s - listening.start_s, 0) / DAY_S
+        out: FloatArray = np.power(0.5, age / half_life_days)
+        return out
+
+    return listening.derived(("recency", now_s, half_life_days), compute)
 
 
 def neighbourhood_weights(listening: Listening, weekday: int, minute: int) -> FloatArray:
@@ -123,30 +142,29 @@ def neighbourhood_weights(listening: Listening, weekday: int, minute: int) -> Fl
     this hour lend each other plays; a Thursday cooking hour does not borrow Monday's gym.
     """
     delta = (listening.minute - minute + 720) % 1440 - 720  # -720..719 minutes
+    near = np.flatnonzero(np.abs(delta) <= NEIGHBOURHOOD_REACH_MIN)  # the only plays it weighs
+    delta = delta[near]
     # the day whose `minute` lies nearest the play (a 00:30 play is near Friday 23:30)
-    anchor = (listening.weekday * 1440 + listening.minute - delta) // 1440 % 7
-    near = np.abs(delta) <= NEIGHBOURHOOD_REACH_MIN
-    clock = np.exp(-0.5 * (delta / NEIGHBOURHOOD_SIGMA_MIN) ** 2) * near
-    fresh = recency(listening, listening.end_s, steps.RECENCY_HALF_LIFE_DAYS)
+    anchor = (listening.weekday[near] * 1440 + listening.minute[near] - delta) // 1440 % 7
+    clock = np.exp(-0.5 * (delta / NEIGHBOURHOOD_SIGMA_MIN) ** 2)
+    fresh = recency(listening, listening.end_s, steps.RECENCY_HALF_LIFE_DAYS)[near]
     n = listening.n_tracks
-    profiles = np.zeros((7, n), dtype=np.float64)
-    for day in range(7):
-        mask = anchor == day
-        profiles[day] = np.bincount(
-            listening.track[mask], weights=(clock * fresh)[mask], minlength=n
-        )
+    profiles = np.bincount(
+        anchor * n + listening.track[near], weights=clock * fresh, minlength=7 * n
+    ).reshape(7, n)
     norms = np.linalg.norm(profiles, axis=1) + 1e-12
     similarity = profiles @ profiles[weekday] / (norms * norms[weekday])
     day_weight = np.maximum(similarity**2, MIN_DAY_WEIGHT)
     day_weight[weekday] = 1.0
-    out: FloatArray = day_weight[anchor] * clock
+    out: FloatArray = np.zeros(len(listening.track), dtype=np.float64)
+    out[near] = day_weight[anchor] * clock
     return out
 
 
 def taste_boost(listening: Listening, fit: FloatArray, now_s: int) -> FloatArray:
     """Per track: a share of its artist's fit (by the track's share of the artist's plays), and
     of the last weeks' listening, so a moment's favourite artists and a current obsession
-    count too."""
+    count too (and an hour with no plays near it is not empty)."""
     n = listening.n_tracks
     n_artists = int(listening.artist.max()) + 1 if n else 0
     plays = listening.plays_per_track().astype(np.float64)
@@ -156,7 +174,8 @@ def taste_boost(listening: Listening, fit: FloatArray, now_s: int) -> FloatArray
     lately = np.bincount(
         listening.track, weights=recency(listening, now_s, LATELY_HALF_LIFE_DAYS), minlength=n
     ).astype(np.float64)
-    lately *= fit.sum() / max(float(lately.sum()), 1e-12)
+    scale = float(fit.sum()) or 1.0  # a quiet hour still gets what is played lately
+    lately *= scale / max(float(lately.sum()), 1e-12)
     out: FloatArray = ARTIST_SHARE * by_artist + LATELY_SHARE * lately
     return out
 
@@ -174,6 +193,73 @@ def moment_weights(listening: Listening, moment: MomentView) -> FloatArray:
         w = np.clip(1 - outside / 60, 0, 1) * (anchor == day)
         out = np.maximum(out, w)
     return out
+
+
+def everyday_mask(listening: Listening, moments: Sequence[MomentView]) -> BoolArray:
+    """Per play: True when its local start falls in no moment's window (everyday listening)."""
+    out = np.ones(len(listening.track), dtype=bool)
+    for m in moments:
+        out &= ~m.holds(listening.weekday, listening.minute)
+    return out
+
+
+def everyday_taste(listening: Listening, everyday: BoolArray, now_s: int) -> FloatArray:
+    """Per track: its share of the everyday plays (the plays in `everyday`), recency-weighted
+    (EVERYDAY_HALF_LIFE_DAYS before `now_s`); sums to 1, or 0 everywhere without such plays.
+
+    EVERYDAY_ARTIST_SHARE of it goes by artist: the artist's recent share spread over the
+    artist's tracks as the whole history prefers them, so a newly loved artist brings its
+    favourite tracks even before each of them is played again; the rest by the track itself."""
+    n = listening.n_tracks
+    n_artists = int(listening.artist.max()) + 1 if n else 0
+    weight = recency(listening, now_s, EVERYDAY_HALF_LIFE_DAYS) * everyday
+    by_track = np.bincount(listening.track, weights=weight, minlength=n).astype(np.float64)
+    artist_recent = np.bincount(listening.artist, weights=by_track, minlength=n_artists)
+    all_time = np.bincount(listening.track[everyday], minlength=n).astype(np.float64)
+    artist_all = np.bincount(listening.artist, weights=all_time, minlength=n_artists)
+    within = all_time / np.maximum(artist_all[listening.artist], 1.0)
+    share = (
+        EVERYDAY_ARTIST_SHARE * artist_recent[listening.artist] * within
+        + (1 - EVERYDAY_ARTIST_SHARE) * by_track
+    )
+    total = float(share.sum())
+    out: FloatArray = share / total if total > 0 else share
+    return out
+
+
+class EverydayEvidence(Mapping[int, str]):
+    """The why of a track of everyday taste, worded only for the tracks asked for: its plays,
+    else its artist's, outside moments in the last EVERYDAY_HALF_LIFE_DAYS days."""
+
+    def __init__(self, listening: Listening, everyday: BoolArray, now_s: int) -> None:
+        days = int(EVERYDAY_HALF_LIFE_DAYS)
+        lately = everyday & (listening.start_s >= now_s - days * DAY_S)
+        n = listening.n_tracks
+        self._tracks = np.bincount(listening.track[lately], minlength=n)
+        n_artists = int(listening.artist.max()) + 1 if n else 0
+        self._artists = np.bincount(listening.artist, weights=self._tracks, minlength=n_artists)
+        self._listening = listening
+        self._tail = f"in the last {days} days outside your moments"
+
+    def __getitem__(self, track: int) -> str:
+        plays = int(self._tracks[track])
+        if plays:
+            return f"{_plays(plays)} {self._tail}"
+        artist_plays = int(self._artists[self._listening.artist[track]])
+        if artist_plays:
+            return f"its artist: {_plays(artist_plays)} {self._tail}"
+        raise KeyError(track)
+
+    def __iter__(self) -> Iterator[int]:
+        has = self._artists[self._listening.artist] > 0
+        return iter(np.flatnonzero(has).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._artists[self._listening.artist] > 0))
+
+
+def _plays(n: int) -> str:
+    return "1 play" if n == 1 else f"{n} plays"
 
 
 def when_words(weekday: int, minute: int) -> str:
@@ -242,6 +328,12 @@ def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) 
         when = at or datetime.fromtimestamp(now_s)
         weekday, minute = when.weekday(), when.hour * 60 + when.minute
         nearby = neighbourhood_weights(lis, weekday, minute)
+        if ctx.moments and moment_at(ctx.moments, when) is None:
+            everyday = _everyday_source(
+                lis, tuple(ctx.moments), nearby, fresh, now_s, (weekday, minute)
+            )
+            if everyday is not None:
+                return everyday
         w = nearby * fresh
         fit = np.bincount(lis.track, weights=w, minlength=lis.n_tracks).astype(np.float64)
         return Source(
@@ -262,6 +354,34 @@ def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) 
     evidence = {int(t): "one of the recipe's seeds" for t in seeds}
     per_play = boost[lis.track]
     return Source(per_play * fresh, per_play > 0, None, "with or next to the seeds", evidence)
+
+
+def _everyday_source(
+    lis: Listening,
+    moments: tuple[MomentView, ...],
+    nearby: FloatArray,
+    fresh: FloatArray,
+    now_s: int,
+    when: tuple[int, int],
+) -> Source | None:
+    """`now` outside every moment: everyday taste (of the plays no moment holds), and
+    AROUND_SHARE of those plays near `when` (weekday, minute; `nearby` and `fresh` are each
+    play's closeness and recency). None when every play is in some moment."""
+    everyday = lis.derived(("everyday", moments), lambda: everyday_mask(lis, moments))
+    if not everyday.any():
+        return None
+    taste = lis.derived(
+        ("everyday taste", moments, now_s), lambda: everyday_taste(lis, everyday, now_s)
+    )
+    evidence = lis.derived(
+        ("everyday evidence", moments, now_s), lambda: EverydayEvidence(lis, everyday, now_s)
+    )
+    around = nearby * fresh * everyday
+    total = float(around.sum())
+    if total > 0:
+        around = AROUND_SHARE * around / total
+        taste = (1 - AROUND_SHARE) * taste
+    return Source(around, (nearby >= NEAR_WEIGHT) & everyday, taste, when_words(*when), evidence)
 
 
 def _seed_tracks(recipe: Recipe, lis: Listening) -> np.ndarray:

@@ -8,9 +8,10 @@ can hold nothing else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,7 @@ BoolArray = npt.NDArray[np.bool_]
 ObjArray = npt.NDArray[np.object_]
 
 DAY_S: Final = 86_400
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,22 @@ class Listening:
     artists: ObjArray  # per track
     artist: IntArray  # per track: artist code
     item_ids: IntArray  # per track: the store's item id
+    _derived: dict[Hashable, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What `compute` derives from these plays, computed once per `key` (a history does
+        not change; `evaluate` builds hundreds of playlists from one). Arrays in the result are
+        made read-only, so that no caller changes what the next one reads."""
+        if key not in self._derived:
+            value = compute()
+            for array in value if isinstance(value, tuple) else (value,):
+                if isinstance(array, np.ndarray):
+                    array.flags.writeable = False
+            self._derived[key] = value
+        out: T = self._derived[key]
+        return out
 
     @property
     def n_tracks(self) -> int:
@@ -55,7 +73,11 @@ class Listening:
 
     def plays_per_track(self, mask: BoolArray | None = None) -> IntArray:
         """Plays per track code, of all plays or of the plays in `mask`."""
-        codes = self.track if mask is None else self.track[mask]
+        if mask is None:
+            return self.derived("plays_per_track", lambda: self._count(self.track))
+        return self._count(self.track[mask])
+
+    def _count(self, codes: IntArray) -> IntArray:
         return np.bincount(codes, minlength=self.n_tracks).astype(np.int64)
 
     def before(self, cutoff_s: int) -> Listening:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ import numpy as np
 
 from yawyas import store
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, YawyasError
+from yawyas.playlists.evaluate import DEFAULT_HOLDOUT_DAYS, Evaluation, evaluate
 from yawyas.playlists.generate import (
     Context,
     MomentView,
@@ -56,8 +57,7 @@ def build_context(
     track metadata (explicit, duration) where enrich found it, moments and moods.
 
     `config` carries the person's names and hidden flags for moments; `with_moments=False`
-    leaves moments out (evaluate: moments learned from the whole history would know the
-    held-out weeks)."""
+    leaves moments out (evaluate learns its own, from the plays before its cutoff)."""
     listening = load_listening(conn, tz)
     code_of = {int(item): code for code, item in enumerate(listening.item_ids.tolist())}
     playlists: dict[int, list[str]] = {}
@@ -160,10 +160,15 @@ def _moment_tracks(listening: Listening, moment: MomentView, top: int = 30) -> n
 
 def build_now(ctx: Context, at: datetime, size: int) -> tuple[str, Playlist]:
     """The `now` playlist for the local datetime `at`, and the name of the moment it is in
-    (the time-of-week neighbourhood in words when no moment holds `at`)."""
+    ("Everyday listening, around ..." outside every moment; the time-of-week neighbourhood in
+    words when no moments are known)."""
     playlist = build_playlist(now_recipe(size), ctx, at=at)
     moment = moment_at(ctx.moments, at)
-    return (moment.name if moment else playlist.source), playlist
+    if moment is not None:
+        return moment.name, playlist
+    if ctx.moments:
+        return f"Everyday listening, {playlist.source}", playlist
+    return playlist.source, playlist
 
 
 def build_recipe(ctx: Context, recipe: Recipe, at: datetime | None = None) -> Playlist:
@@ -243,6 +248,29 @@ def publish_recipes(
         else:
             out.append(Outcome(recipe.key, result, None))
     return out
+
+
+def evaluate_history(
+    conn: sqlite3.Connection,
+    tz: str,
+    *,
+    config: Config | None = None,
+    cutoff: str | None = None,
+    holdout_days: int = DEFAULT_HOLDOUT_DAYS,
+    size: int = 50,
+) -> Evaluation:
+    """`evaluate` of the store's history: the cutoff from `cutoff` (a local day) or
+    `holdout_days`, and the moments learned again from the plays before it only, so that
+    `now` knows nothing of the held-out weeks."""
+    from yawyas import moments_service
+
+    ctx = build_context(conn, tz, with_moods=False, config=config, with_moments=False)
+    cutoff_s = cutoff_seconds(ctx.listening, tz, cutoff, holdout_days)
+    learned = moments_service.learn_moments_before(
+        conn, config or Config(path=Path("config.toml")), tz=tz, before_s=cutoff_s
+    )
+    moments = [v for m in learned for v in as_views(m)]
+    return evaluate(ctx.listening, replace(ctx, moments=moments), cutoff_s=cutoff_s, size=size)
 
 
 def cutoff_seconds(listening: Listening, tz: str, day: str | None, holdout_days: int) -> int:

@@ -103,13 +103,9 @@ def candidates(
 def score(pool: Pool, listening: Listening, now_s: int) -> Pool:
     """Keeps every track and adds engagement (completion, deliberate plays, few skips), days
     since the last play, and `score` = fit x engagement."""
-    n = listening.n_tracks
-    plays = np.maximum(listening.plays_per_track(), 1).astype(np.float64)
-    completion = np.bincount(listening.track, weights=listening.completion, minlength=n) / plays
-    deliberate = np.bincount(listening.track, weights=listening.deliberate, minlength=n) / plays
-    skips = np.bincount(listening.track, weights=listening.skipped, minlength=n) / plays
-    last = np.zeros(n, dtype=np.int64)
-    np.maximum.at(last, listening.track, listening.start_s)
+    completion, deliberate, skips, last = listening.derived(
+        "track engagement", lambda: _engagement(listening)
+    )
     t = pool["track"].astype(np.int64)
     engagement = (0.5 + 0.5 * completion[t]) * (1.0 + 0.5 * deliberate[t]) * (1.0 - 0.6 * skips[t])
     out = pool.assign(
@@ -120,6 +116,18 @@ def score(pool: Pool, listening: Listening, now_s: int) -> Pool:
         score=pool["fit"].astype(np.float64) * engagement,
     )
     return out.take(np.lexsort((out["track"], -out["score"])))
+
+
+def _engagement(listening: Listening) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
+    """Per track: completion, deliberate and skip rates of its plays, and its last start."""
+    n = listening.n_tracks
+    plays = np.maximum(listening.plays_per_track(), 1).astype(np.float64)
+    completion = np.bincount(listening.track, weights=listening.completion, minlength=n) / plays
+    deliberate = np.bincount(listening.track, weights=listening.deliberate, minlength=n) / plays
+    skips = np.bincount(listening.track, weights=listening.skipped, minlength=n) / plays
+    last = np.zeros(n, dtype=np.int64)
+    np.maximum.at(last, listening.track, listening.start_s)
+    return completion, deliberate, skips, last
 
 
 def drop_recent(pool: Pool, days: int) -> Pool:
@@ -268,11 +276,15 @@ def explain(
 
 def play_pairs(listening: Listening) -> tuple[IntArray, IntArray]:
     """(a, b): the tracks of every two plays one right after the other in a session (a != b)."""
-    same = listening.session[1:] == listening.session[:-1]
-    a = listening.track[:-1][same]
-    b = listening.track[1:][same]
-    differ = a != b
-    return a[differ], b[differ]
+
+    def compute() -> tuple[IntArray, IntArray]:
+        same = listening.session[1:] == listening.session[:-1]
+        a = listening.track[:-1][same]
+        b = listening.track[1:][same]
+        differ = a != b
+        return a[differ], b[differ]
+
+    return listening.derived("play pairs", compute)
 
 
 def co_listening(listening: Listening, tracks: IntArray) -> FloatArray:

@@ -43,16 +43,12 @@ def _zone(st: State, tz: str | None) -> str:
     return zone
 
 
-def _context(
-    st: State, tz: str | None, *, with_moods: bool = True, with_moments: bool = True
-) -> tuple[str, Context]:
+def _context(st: State, tz: str | None, *, with_moods: bool = True) -> tuple[str, Context]:
     from yawyas.playlists.service import build_context
 
     zone = _zone(st, tz)
     with output.status("Reading your listening..."):
-        context = build_context(
-            st.connect(), zone, with_moods=with_moods, config=st.config, with_moments=with_moments
-        )
+        context = build_context(st.connect(), zone, with_moods=with_moods, config=st.config)
         return zone, context
 
 
@@ -345,14 +341,19 @@ def evaluate(
 
     Example: yawyas evaluate --json
     """
-    from yawyas.playlists.evaluate import evaluate as run
-    from yawyas.playlists.service import cutoff_seconds
+    from yawyas.playlists.service import evaluate_history
 
     st = state(ctx)
-    zone, context = _context(st, tz, with_moods=False, with_moments=False)
-    cut = cutoff_seconds(context.listening, zone, cutoff, holdout_days)
-    with output.status("Evaluating..."):
-        result = run(context.listening, context, cutoff_s=cut, size=size)
+    zone = _zone(st, tz)
+    with output.status("Learning from the plays before the cutoff..."):
+        result = evaluate_history(
+            st.connect(),
+            zone,
+            config=st.config,
+            cutoff=cutoff,
+            holdout_days=holdout_days,
+            size=size,
+        )
     doc = result.as_dict()
     if as_json:
         output.print_json(doc)
