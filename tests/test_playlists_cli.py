@@ -116,6 +116,16 @@ def test_evaluate_json_beats_the_top_baseline(demo_db: Path) -> None:
     assert doc["heldout_plays"] > 100
 
 
+def test_evaluate_with_a_cutoff_that_leaves_nothing_after_it_is_bad_input(demo_db: Path) -> None:
+    before = demo_db.read_bytes()
+    for cutoff, says in (("2099-01-01", "plays both before and after"), ("soon", "not a day")):
+        result = run(demo_db, "evaluate", "--tz", TZ, "--cutoff", cutoff, "--json")
+        assert result.exit_code == 2
+        assert says in result.stderr
+        assert result.stdout == ""
+    assert demo_db.read_bytes() == before
+
+
 @pytest.fixture
 def spotify_env(
     fake_spotify: FakeSpotify, monkeypatch: pytest.MonkeyPatch, demo_db: Path

@@ -82,6 +82,14 @@ def _hits(tracks: IntArray, wanted: IntArray) -> int:
     return int(np.isin(tracks, wanted).sum())
 
 
+def check_cutoff(listening: Listening, cutoff_s: int) -> None:
+    """Raise BadInputError unless plays started both before and at or after `cutoff_s`."""
+    if not (listening.start_s < cutoff_s).any() or not (listening.start_s >= cutoff_s).any():
+        raise BadInputError(
+            "Nothing to evaluate: the cutoff must leave plays both before and after it."
+        )
+
+
 def evaluate(
     listening: Listening,
     context: Context,
@@ -95,12 +103,9 @@ def evaluate(
     before the cutoff."""
     if cutoff_s is None:
         cutoff_s = listening.end_s - DEFAULT_HOLDOUT_DAYS * DAY_S
+    check_cutoff(listening, cutoff_s)
     train = listening.before(cutoff_s)
     held = listening.start_s >= cutoff_s
-    if not len(train.track) or not held.any():
-        raise BadInputError(
-            "Nothing to evaluate: the cutoff must leave plays both before and after it."
-        )
     ctx = Context(
         listening=train,
         playlists=context.playlists,

@@ -18,7 +18,12 @@ import numpy as np
 
 from yawyas import store
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, YawyasError
-from yawyas.playlists.evaluate import DEFAULT_HOLDOUT_DAYS, Evaluation, evaluate
+from yawyas.playlists.evaluate import (
+    DEFAULT_HOLDOUT_DAYS,
+    Evaluation,
+    check_cutoff,
+    evaluate,
+)
 from yawyas.playlists.generate import (
     Context,
     MomentView,
@@ -266,6 +271,7 @@ def evaluate_history(
 
     ctx = build_context(conn, tz, with_moods=False, config=config, with_moments=False)
     cutoff_s = cutoff_seconds(ctx.listening, tz, cutoff, holdout_days)
+    check_cutoff(ctx.listening, cutoff_s)  # before the seconds of learning moments
     learned = moments_service.learn_moments_before(
         conn, config or Config(path=Path("config.toml")), tz=tz, before_s=cutoff_s
     )
