@@ -114,6 +114,11 @@ def test_evaluate_json_beats_the_top_baseline(demo_db: Path) -> None:
     assert isinstance(doc, dict)
     assert doc["hit_rate_now"] >= 1.5 * doc["hit_rate_top"]
     assert doc["heldout_plays"] > 100
+    assert doc["moments"] >= 3  # learned again from the plays before the cutoff
+    text = run(demo_db, "evaluate", "--tz", TZ)
+    assert text.exit_code == 0
+    assert f"({doc['moments']} moments)" in text.stdout
+    assert f"now / top: {doc['lift_over_top']:.2f}x" in text.stdout
 
 
 def test_evaluate_with_a_cutoff_that_leaves_nothing_after_it_is_bad_input(demo_db: Path) -> None:

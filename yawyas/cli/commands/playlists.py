@@ -358,14 +358,15 @@ def evaluate(
     if as_json:
         output.print_json(doc)
         return
-    table = Table(
-        title=f"Hit rate of {size}-track playlists on {result.heldout_plays} held-out "
-        f"plays ({result.train_plays} plays before the cutoff)",
-        title_justify="left",
+    output.console.print(
+        f"Learned from the {result.train_plays:,} plays before the cutoff "
+        f"({result.moments} moments); judged on the {result.heldout_plays:,} plays after it.",
+        highlight=False,
     )
+    table = Table(title=f"Hit rate of {size}-track playlists", title_justify="left")
     table.add_column("Playlist")
     table.add_column("Hit rate", justify="right")
-    table.add_row("now (the moment's playlist)", f"{result.now:.1%}")
+    table.add_row("now (its moment, or everyday listening)", f"{result.now:.1%}")
     table.add_row(f"overall top {size}", f"{result.top:.1%}")
     table.add_row(f"{size} most recently played", f"{result.recent:.1%}")
     output.console.print(table)
