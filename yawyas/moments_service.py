@@ -146,11 +146,11 @@ def learn_moments_before(
     """The moments of the streams that STARTED before `before_s` (UTC s) only, with the
     person's names and hidden flags; computed, never saved (evaluate: what `now` would have
     known at a cutoff)."""
+    from yawyas.analysis.common import start_ms
     from yawyas.store import load_history
 
     streams = load_history(conn)
-    start_ms = streams["played_at"].to_numpy() * 1000 - streams["ms_played"].to_numpy()
-    streams = streams[start_ms < before_s * 1000].reset_index(drop=True)
+    streams = streams[start_ms(streams) < before_s * 1000].reset_index(drop=True)
     if len(streams) < MIN_STREAMS:
         return ()
     moments = _fit(conn, streams, tz=tz, travel_aware=travel_aware).moments
