@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.test_playlists_steps import MONDAY, frame, names, weekly
@@ -47,7 +48,7 @@ def test_everyday_plays_are_the_ones_no_moment_holds() -> None:
     assert everyday_mask(lis, []).all()
 
 
-def _drifting_history() -> Any:
+def _drifting_history() -> pd.DataFrame:
     """Two years of everyday listening: 'old' artist heard a lot in the first year, 'new'
     artist less in all but every day of the last two months, and a 'jazz' moment on
     Thursdays."""
