@@ -24,8 +24,9 @@ PERSONAS = ("default", "night_owl", "tokyo", "sydney")
 
 def demo_store(persona: str, seed: int, streams: int | None) -> Path:
     """A demo listener's store (3 years, or about `streams` rows), built once and cached."""
-    from yawyas import ingest, store
+    from yawyas import ingest
     from yawyas.demo import generate_history, write_export
+    from yawyas.store.db import connect
 
     size = "3y" if streams is None else str(streams)
     folder = OUT / f"evaluate-{persona}-{size}-{seed}"
@@ -34,7 +35,7 @@ def demo_store(persona: str, seed: int, streams: int | None) -> Path:
         print(f"building the {persona} demo store (seed {seed}) ...", file=sys.stderr)
         history = generate_history(persona, seed=seed, n_streams=streams)
         write_export(history, folder / "export")
-        conn = store.connect(db)
+        conn = connect(db)
         ingest.import_paths(conn, [folder / "export"])
         conn.close()
         (folder / ".complete").write_text("ok")

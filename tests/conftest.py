@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from yawyas import store
+from yawyas.store.db import connect
 
 pytest_plugins = ["tests.fake_spotify.fixtures"]
 
@@ -24,6 +24,6 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    c = store.connect(tmp_path / "store.db")
+    c = connect(tmp_path / "store.db")
     yield c
     c.close()

@@ -15,12 +15,13 @@ import pytest
 from tests import exportkit as kit
 from tests.fake_spotify import FakeSpotify, FakeTrack
 from tests.fake_spotify.fixtures import SleepRecorder
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas import sync as core
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, SpotifyError
 from yawyas.settings import Config
 from yawyas.sources.spotify import RetryPolicy
-from yawyas.store import spotify as db
+from yawyas.store.db import load_generation
+from yawyas.store.metadata import load_recordings, load_track_meta, load_tracks_to_enrich
 
 GONE = "0000000000000000000404"  # a track id Spotify does not know (404)
 START_S = 1_780_000_000
@@ -77,7 +78,7 @@ def test_one_request_per_new_item_and_the_cache_is_never_asked_again(
     assert meta_status(conn)[f"spotify:track:{GONE}"] == 0
 
     ids = dict(conn.execute("SELECT uri, id FROM items"))
-    first = db.load_track_meta(conn).set_index("item_id").loc[ids[catalog[0].uri]]
+    first = load_track_meta(conn).set_index("item_id").loc[ids[catalog[0].uri]]
     assert first["duration_ms"] == catalog[0].duration_ms
     assert first["isrc"] == catalog[0].isrc
     assert bool(first["explicit"]) is catalog[0].explicit
@@ -109,7 +110,7 @@ def test_interrupted_by_429s_and_503s_it_completes_next_time_losing_nothing(
 ) -> None:
     import_uris(conn, tmp_path, [t.uri for t in catalog])
     import_uris(conn, tmp_path, [f"spotify:track:{GONE}"], name="b")
-    order = [tid for _, tid in db.load_tracks_to_enrich(conn)]  # the order of the lookups
+    order = [tid for _, tid in load_tracks_to_enrich(conn)]  # the order of the lookups
     assert order[-1] == GONE
     by_id = {t.id: t for t in catalog}
     catalog = [by_id[tid] for tid in order[:-1]]
@@ -233,15 +234,15 @@ def test_tracks_sharing_an_isrc_are_one_recording(
 
     ids = dict(conn.execute("SELECT uri, id FROM items"))
     first = min(ids[single.uri], ids[on_album.uri])  # the canonical item of the recording
-    recordings = db.load_recordings(conn)
+    recordings = load_recordings(conn)
     assert recordings[ids[single.uri]] == recordings[ids[on_album.uri]] == first
     assert recordings[ids[other.uri]] == ids[other.uri]
-    frame = db.load_track_meta(conn).set_index("item_id")
+    frame = load_track_meta(conn).set_index("item_id")
     assert frame.loc[ids[single.uri], "recording_id"] == first
     assert frame.loc[ids[on_album.uri], "recording_id"] == first
     assert frame.loc[ids[other.uri], "recording_id"] == ids[other.uri]
     assert conn.execute("SELECT * FROM streams ORDER BY 1, 2").fetchall() == before
-    assert store.load_generation(conn) >= 2  # the import, then the enrichment
+    assert load_generation(conn) >= 2  # the import, then the enrichment
 
 
 def test_max_wait_comes_from_the_option_the_config_or_the_default() -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests.test_playlists_steps import MONDAY, frame, weekly
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas.demo import PERSONAS, generate_history, write_export
 from yawyas.errors import BadInputError
 from yawyas.moments_service import learn_moments_before
@@ -21,6 +21,7 @@ from yawyas.playlists.listening import DAY_S, build_listening
 from yawyas.playlists.service import evaluate_history
 from yawyas.playlists.steps import build_colisten
 from yawyas.settings import Config
+from yawyas.store.db import connect
 
 
 def context_of(streams: Any, tz: str = "UTC") -> Context:
@@ -83,7 +84,7 @@ def test_demo_personas(tmp_path: Path, persona: str) -> None:
     `yawyas evaluate` does: `now` beats the overall top 50 by 1.5 times, learning its moments
     from the plays before the cutoff only."""
     write_export(generate_history(persona), tmp_path / "export")
-    conn = store.connect(tmp_path / "yawyas.db")
+    conn = connect(tmp_path / "yawyas.db")
     ingest.import_paths(conn, [tmp_path / "export"])
     tz = PERSONAS[persona].timezone
     result = evaluate_history(conn, tz)

@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests import exportkit as kit
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas.errors import BadInputError, NotFoundError
 from yawyas.reports.plays import PLAY_COLUMNS
+from yawyas.store.db import connect
+from yawyas.store.library import load_inferences
+from yawyas.store.streams import Totals, load_streams, load_totals
 
 EXT = kit.EXTENDED_DIR
 ACC = kit.ACCOUNT_DIR
@@ -18,7 +21,7 @@ ACC = kit.ACCOUNT_DIR
 
 def dump(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
     """What the store holds, by value (ids resolved to names), in a stable order."""
-    frame = store.load_streams(conn)
+    frame = load_streams(conn)
     cols = [c for c in PLAY_COLUMNS if c != "context_uri"]
     rows = [
         tuple(None if v is None or v is pd_na() else v for v in row)
@@ -33,8 +36,8 @@ def pd_na() -> object:
     return pd.NA
 
 
-def totals(conn: sqlite3.Connection) -> store.Totals:
-    return store.load_totals(conn)
+def totals(conn: sqlite3.Connection) -> Totals:
+    return load_totals(conn)
 
 
 def test_extended_history_keeps_every_field_and_dedupes(
@@ -51,7 +54,7 @@ def test_extended_history_keeps_every_field_and_dedupes(
     report = ingest.import_paths(conn, [tmp_path / "exp"])
     (f,) = [f for f in report.files if f.kind == "extended_audio"]
     assert (f.rows, f.added, f.duplicates) == (5, 4, 1)
-    frame = store.load_streams(conn)
+    frame = load_streams(conn)
     assert list(frame["kind"]) == ["track", "track", "episode", "audiobook"]
     first = frame.iloc[0]
     assert first["played_at"] == 1_704_103_200
@@ -74,7 +77,7 @@ def test_extended_history_keeps_every_field_and_dedupes(
 
 def test_identifiers_are_never_stored(tmp_path: Path) -> None:
     db = tmp_path / "private.db"
-    conn = store.connect(db)
+    conn = connect(db)
     kit.write(tmp_path / "x" / "endsong_0.json", [kit.ext_row("2019-01-01T10:00:00Z")])
     ingest.import_paths(conn, [tmp_path / "x"])
     conn.close()
@@ -112,7 +115,7 @@ def test_quirks(tmp_path: Path, conn: sqlite3.Connection) -> None:
     kit.write(tmp_path / "a.json", rows[:5], indent=False)  # one compact file
     kit.write(tmp_path / "b.json", rows[5:])
     ingest.import_paths(conn, [tmp_path / "a.json", tmp_path / "b.json"])
-    frame = store.load_streams(conn)
+    frame = load_streams(conn)
     assert len(frame) == 9
     assert set(frame["track_name"].dropna()) >= {"Bài hát", "夜に駆ける", "Unknown Track"}
     nulls = frame[frame["kind"] == "unknown"]
@@ -175,13 +178,13 @@ def test_account_data_and_extended_history_merge_without_doubles(tmp_path: Path)
     kit.write(tmp_path / ACC / "StreamingHistory_audiobook_0.json", book)
     results = []
     for order in ([EXT, ACC], [ACC, EXT]):
-        conn = store.connect(tmp_path / f"{order[0][:7]}.db")
+        conn = connect(tmp_path / f"{order[0][:7]}.db")
         for part in order:
             ingest.import_paths(conn, [tmp_path / part])
         results.append(dump(conn))
         # 08:00 has one extended + one more account play; 09:00 extended; 10:00 account only
         assert totals(conn).streams == 2 + 1 + 1 + 1 + 1
-        kinds = sorted(store.load_streams(conn)["kind"])
+        kinds = sorted(load_streams(conn)["kind"])
         assert kinds == ["audiobook", "episode", "track", "track", "track", "track"]
     assert results[0] == results[1]
 
@@ -235,7 +238,7 @@ def test_old_mixed_streaming_history_and_other_files(
         "ReadMeFirst.pdf": "not listening data",
     }
     assert report.skipped["not listening data"] == 2
-    assert store.load_inferences(conn) == ["1P_Runners"]
+    assert load_inferences(conn) == ["1P_Runners"]
     assert conn.execute("SELECT count(*) FROM playlist_items").fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM library").fetchone()[0] == 2
     raw = b"".join(r[0].encode() for r in conn.execute("SELECT data FROM library"))
@@ -278,7 +281,7 @@ def test_video_history(tmp_path: Path, conn: sqlite3.Connection) -> None:
     )
     report = ingest.import_paths(conn, [tmp_path / "v"])
     assert report.files[0].kind == "extended_video"
-    assert list(store.load_streams(conn)["kind"]) == ["video"]
+    assert list(load_streams(conn)["kind"]) == ["video"]
 
 
 BAD_FILES = {
@@ -330,8 +333,8 @@ def test_parallel_reading_gives_the_same_store(tmp_path: Path) -> None:
     ]
     for k in range(4):
         kit.write(tmp_path / "x" / f"Streaming_History_Audio_{k}.json", rows[k::4])
-    serial = store.connect(tmp_path / "serial.db")
-    parallel = store.connect(tmp_path / "parallel.db")
+    serial = connect(tmp_path / "serial.db")
+    parallel = connect(tmp_path / "parallel.db")
     ingest.import_paths(serial, [tmp_path / "x"], workers=0)
     ingest.import_paths(parallel, [tmp_path / "x"], workers=2)
     assert dump(serial) == dump(parallel)

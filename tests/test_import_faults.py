@@ -14,7 +14,9 @@ import pytest
 
 from tests import exportkit as kit
 from tests.test_import import dump
-from yawyas import ingest, store
+from yawyas import ingest
+from yawyas.store.db import connect
+from yawyas.store.streams import load_totals
 
 
 def make_files(folder: Path, files: int, rows: int) -> int:
@@ -70,8 +72,8 @@ def test_a_killed_import_leaves_a_consistent_store(tmp_path: Path) -> None:
     time.sleep(1.0)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    conn = store.connect(db)
+    conn = connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert store.load_totals(conn).streams in (0, total)  # all or nothing
+    assert load_totals(conn).streams in (0, total)  # all or nothing
     ingest.import_paths(conn, [tmp_path / "big"])
-    assert store.load_totals(conn).streams == total
+    assert load_totals(conn).streams == total

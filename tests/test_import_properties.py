@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from tests import exportkit as kit
 from tests.test_import import dump
-from yawyas import ingest, store
+from yawyas import ingest
+from yawyas.store.db import connect
 
 TRACKS = [("Band", "Song"), ("Band", "Other"), ("Grupo", "Canción"), ("", "")]
 minutes = st.integers(min_value=0, max_value=40)
@@ -46,7 +47,7 @@ def chunks(rows: list[Any], cuts: list[int]) -> list[list[Any]]:
 
 def import_files(tmp: Path, name: str, files: list[tuple[str, list[Any]]]) -> list[Any]:
     folder = tmp / name
-    conn = store.connect(tmp / f"{name}.db")
+    conn = connect(tmp / f"{name}.db")
     for i, (kind, rows) in enumerate(files):
         stem = "Streaming_History_Audio" if kind == "ext" else "StreamingHistory_music"
         path = kit.write(folder / f"{i:03d}" / f"{stem}_{i}.json", rows)

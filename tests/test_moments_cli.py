@@ -14,10 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 import yawyas.cli.commands  # noqa: F401  (registers the commands)
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas.cli import app
 from yawyas.demo import generate_history, write_export
 from yawyas.moments_service import ensure_moments, run_key
+from yawyas.store.db import bump_generation, connect
 from yawyas.store.moments import load_moment_run, load_stream_labels, save_moment_run
 
 runner = CliRunner()
@@ -30,7 +31,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("tokyo")
     write_export(generate_history("tokyo", seed=11, years=1), folder / "export")
     db = folder / "yawyas.db"
-    conn = store.connect(db)
+    conn = connect(db)
     ingest.import_paths(conn, [folder / "export"])
     conn.close()
     return db
@@ -46,7 +47,7 @@ def db(demo_store: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def conn(db: Path) -> Iterator[sqlite3.Connection]:
-    c = store.connect(db)
+    c = connect(db)
     yield c
     c.close()
 
@@ -112,7 +113,7 @@ def test_recomputed_when_history_or_zone_changes(conn: sqlite3.Connection) -> No
     first = ensure_moments(conn, tz=TZ)
     assert not first.cached
     assert ensure_moments(conn, tz=TZ).cached
-    store.bump_generation(conn)
+    bump_generation(conn)
     second = ensure_moments(conn, tz=TZ)
     assert not second.cached
     assert second.generation == first.generation + 1

@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas.analysis.clock import build_local_times
 from yawyas.analysis.moments import MomentsResult, PreviousMoments, fit_moments
 from yawyas.demo import DemoHistory, generate_history, write_export
+from yawyas.store.db import connect
 from yawyas.store.spotify import load_playlist_memberships
+from yawyas.store.streams import load_streams
 
 # (persona, seed, quirks): quirky exports too (duplicates, nulls, odd platform strings...)
 CASES = [("default", 7, False), ("night_owl", 7, True), ("tokyo", 3, False), ("sydney", 5, True)]
@@ -62,7 +64,7 @@ def lived(
     history = generate_history(persona, seed=seed, years=2)
     folder = tmp_path_factory.mktemp(persona)
     write_export(history, folder / "export", quirks=quirks)
-    conn = store.connect(folder / "yawyas.db")
+    conn = connect(folder / "yawyas.db")
     ingest.import_paths(conn, [folder / "export"])
     return history, conn
 
@@ -70,7 +72,7 @@ def lived(
 def fit(
     conn: sqlite3.Connection, tz: str, previous: PreviousMoments | None = None
 ) -> tuple[pd.DataFrame, MomentsResult]:
-    frame = store.load_streams(conn)
+    frame = load_streams(conn)
     local = build_local_times(frame, tz)
     return frame, fit_moments(frame, local, load_playlist_memberships(conn), previous=previous)
 

@@ -12,10 +12,11 @@ from typer.testing import CliRunner, Result
 import yawyas.cli.commands  # noqa: F401  (registers the commands)
 from tests.fake_spotify import FakeSpotify
 from tests.fake_spotify.fixtures import free_port, write_token_cache
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas.cli.app import app
 from yawyas.demo import generate_history, write_export
 from yawyas.settings import load_config, resolve_paths
+from yawyas.store.db import connect
 from yawyas.sync import spotify_config
 
 runner = CliRunner()
@@ -27,7 +28,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A year of the default demo listener, imported through the normal path."""
     folder = tmp_path_factory.mktemp("demo")
     write_export(generate_history("default", years=1), folder / "export")
-    conn = store.connect(folder / "yawyas.db")
+    conn = connect(folder / "yawyas.db")
     ingest.import_paths(conn, [folder / "export"])
     conn.close()
     return folder / "yawyas.db"

@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas.demo import generate_history, write_export
 from yawyas.reports.summary import build_profile
+from yawyas.store.db import connect
+from yawyas.store.streams import load_streams
 
 
 def _s(v: Any) -> str | None:
@@ -77,9 +79,9 @@ def test_profile_agrees_with_an_independent_count(tmp_path: Path, persona: str, 
     history = generate_history(persona, years=1.5)
     folder = tmp_path / "export"
     write_export(history, folder, quirks=True, account_data=True)
-    conn = store.connect(tmp_path / "s.db")
+    conn = connect(tmp_path / "s.db")
     ingest.import_paths(conn, [folder])
-    doc = build_profile(store.load_streams(conn), tz=tz)
+    doc = build_profile(load_streams(conn), tz=tz)
 
     truth = independent_streams(folder)
     assert doc["streams"] == len(truth)

@@ -20,7 +20,7 @@ from yawyas.playlists.publish import (
 )
 from yawyas.playlists.recipes import Recipe
 from yawyas.sources.spotify import RetryPolicy
-from yawyas.store import playlists as pdb
+from yawyas.store.published import load_published
 
 RECIPE = Recipe(key="weekend-run", name="Weekend run (yawyas)", mood="run")
 
@@ -54,7 +54,7 @@ def test_first_publish_creates_a_private_playlist_with_a_marker(
     assert playlist.public is False
     assert playlist.name == RECIPE.name
     assert fake_spotify.playlist_uris(playlist.id) == [t.uri for t in catalog[:30]]
-    remembered = pdb.load_published(conn, RECIPE.key)
+    remembered = load_published(conn, RECIPE.key)
     assert remembered is not None
     assert remembered.complete
     assert remembered.spotify_id == playlist.id
@@ -106,11 +106,11 @@ def test_lost_store_finds_the_playlist_by_its_marker(
     catalog: list[FakeTrack],
     fast_policy: RetryPolicy,
 ) -> None:
-    from yawyas import store
+    from yawyas.store.db import connect
 
-    first = store.connect(tmp_path / "a.db")
+    first = connect(tmp_path / "a.db")
     publish_playlist(spotify_client, first, RECIPE, made(catalog[:20]), policy=fast_policy)
-    fresh = store.connect(tmp_path / "b.db")  # the store was lost
+    fresh = connect(tmp_path / "b.db")  # the store was lost
     result = publish_playlist(
         spotify_client, fresh, RECIPE, made(catalog[5:25]), policy=fast_policy
     )
@@ -119,7 +119,7 @@ def test_lost_store_finds_the_playlist_by_its_marker(
     assert result.written
     (playlist,) = ours(fake_spotify)
     assert fake_spotify.playlist_uris(playlist.id) == [t.uri for t in catalog[5:25]]
-    remembered = pdb.load_published(fresh, RECIPE.key)
+    remembered = load_published(fresh, RECIPE.key)
     assert remembered is not None
     assert remembered.spotify_id == playlist.id
 
@@ -184,7 +184,7 @@ def test_interrupted_publish_converges_on_the_next_run(
     with pytest.raises(SpotifyError):
         publish_playlist(spotify_client, conn, RECIPE, made(catalog[:250]), policy=impatient)
     assert len(fake_spotify.playlist_uris(playlist.id)) == 100
-    remembered = pdb.load_published(conn, RECIPE.key)
+    remembered = load_published(conn, RECIPE.key)
     assert remembered is not None
     assert not remembered.complete
     fake_spotify.clear_faults()

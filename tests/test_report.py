@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import yawyas.cli.commands  # noqa: F401  (registers the commands)
 from tests import exportkit as kit
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas.cli import app
 from yawyas.demo import generate_history, write_export
 from yawyas.errors import BadInputError
@@ -33,6 +33,9 @@ from yawyas.reports.document import (
 from yawyas.reports.html import render_html
 from yawyas.reports.markdown import render_markdown
 from yawyas.reports.summary import build_profile, load_profile_schema
+from yawyas.store.cache import load_history
+from yawyas.store.db import connect
+from yawyas.store.library import load_inferences
 
 runner = CliRunner()
 HOSTILE_ARTIST = "<script>alert(1)</script>"
@@ -61,7 +64,7 @@ def make_store(folder: Path) -> Path:
     write_export(generate_history("default", years=1), folder / "export")
     kit.write(folder / "extra" / "Streaming_History_Audio_2026.json", hostile_rows())
     db = folder / "yawyas.db"
-    conn = store.connect(db)
+    conn = connect(db)
     ingest.import_paths(conn, [folder / "export", folder / "extra"])
     conn.close()
     return db
@@ -74,7 +77,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_conn(demo_db: Path) -> Iterator[sqlite3.Connection]:
-    conn = store.connect(demo_db)
+    conn = connect(demo_db)
     yield conn
     conn.close()
 
@@ -133,14 +136,14 @@ def sample_moments() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def profile(demo_conn: sqlite3.Connection) -> dict[str, Any]:
-    return build_profile(store.load_history(demo_conn), tz="Europe/Madrid")
+    return build_profile(load_history(demo_conn), tz="Europe/Madrid")
 
 
 def test_the_report_follows_its_schema_in_every_privacy_mode(
     profile: dict[str, Any], demo_conn: sqlite3.Connection
 ) -> None:
     check = validator()
-    inferences = store.load_inferences(demo_conn)
+    inferences = load_inferences(demo_conn)
     assert inferences, "the demo export has Inferences.json"
     for anonymize, keep in ((False, False), (True, False), (True, True)):
         doc = build_report(
@@ -212,8 +215,8 @@ def test_the_format_comes_from_the_suffix(tmp_path: Path) -> None:
 
 
 def _empty() -> Any:
-    conn = store.connect(":memory:")
-    return store.load_history(conn)
+    conn = connect(":memory:")
+    return load_history(conn)
 
 
 def test_html_escapes_every_name_and_has_every_section(profile: dict[str, Any]) -> None:

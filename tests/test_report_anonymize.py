@@ -22,12 +22,13 @@ from tests.test_report import (
     sample_moments,
     validator,
 )
-from yawyas import store
 from yawyas.cli import app
 from yawyas.reports.anonymize import Pseudonyms, anonymize_report, month
 from yawyas.reports.document import build_report
 from yawyas.reports.markdown import md
 from yawyas.reports.summary import build_profile
+from yawyas.store.cache import load_history
+from yawyas.store.db import connect
 from yawyas.store.spotify import load_playlist_memberships
 
 runner = CliRunner()
@@ -41,14 +42,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_conn(demo_db: Path) -> Iterator[sqlite3.Connection]:
-    conn = store.connect(demo_db)
+    conn = connect(demo_db)
     yield conn
     conn.close()
 
 
 def store_names(conn: sqlite3.Connection) -> tuple[set[str], set[str]]:
     """Every artist, track, album, show and playlist name of the store; its countries."""
-    streams = store.load_history(conn)
+    streams = load_history(conn)
     names: set[str] = set()
     for column in ("artist_name", "track_name", "album_name"):
         names.update(str(v) for v in streams[column].dropna().unique())
@@ -130,7 +131,7 @@ def test_no_store_name_country_or_day_in_any_anonymized_format(
 
 
 def test_pseudonyms_are_by_rank_and_consistent(demo_conn: sqlite3.Connection) -> None:
-    profile = build_profile(store.load_history(demo_conn), tz="Europe/Madrid")
+    profile = build_profile(load_history(demo_conn), tz="Europe/Madrid")
     real = build_report(profile, moments=sample_moments())
     anon = build_report(profile, moments=sample_moments(), anonymize=True)
     again = build_report(profile, moments=sample_moments(), anonymize=True)
@@ -159,7 +160,7 @@ def test_pseudonyms_are_by_rank_and_consistent(demo_conn: sqlite3.Connection) ->
 
 
 def test_keep_names_keeps_names_but_not_countries_or_days(demo_conn: sqlite3.Connection) -> None:
-    profile = build_profile(store.load_history(demo_conn), tz="Europe/Madrid")
+    profile = build_profile(load_history(demo_conn), tz="Europe/Madrid")
     doc = build_report(
         profile,
         moments=sample_moments(),
@@ -182,7 +183,7 @@ def test_keep_names_keeps_names_but_not_countries_or_days(demo_conn: sqlite3.Con
 
 def test_free_text_is_scrubbed_of_known_and_quoted_names() -> None:
     doc: dict[str, Any] = build_report(
-        build_profile(store.load_history(store.connect(":memory:")), tz="UTC"),
+        build_profile(load_history(connect(":memory:")), tz="UTC"),
         moments=[
             {
                 "name": "Evenings · Salsa Night",

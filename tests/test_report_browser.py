@@ -23,9 +23,11 @@ import numpy as np
 import pytest
 
 from tests.test_report import HOSTILE_ARTIST, make_store, sample_moments
-from yawyas import store
 from yawyas.reports.document import build_report, write_report
 from yawyas.reports.summary import build_profile
+from yawyas.store.cache import load_history
+from yawyas.store.db import connect
+from yawyas.store.library import load_inferences
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -215,9 +217,9 @@ def decode_png(data: bytes) -> np.ndarray:
 @pytest.fixture(scope="module")
 def report_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("browser")
-    conn = store.connect(make_store(folder))
-    profile = build_profile(store.load_history(conn), tz="Europe/Madrid")
-    doc = build_report(profile, moments=sample_moments(), inferences=store.load_inferences(conn))
+    conn = connect(make_store(folder))
+    profile = build_profile(load_history(conn), tz="Europe/Madrid")
+    doc = build_report(profile, moments=sample_moments(), inferences=load_inferences(conn))
     conn.close()
     page = folder / "report.html"
     write_report(doc, page)

@@ -12,12 +12,15 @@ import pytest
 
 from tests import exportkit as kit
 from tests.fake_spotify import FakePlaylist, FakeSpotify, FakeTrack
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas import sync as core
 from yawyas.errors import BadInputError
 from yawyas.sources.spotify import RetryPolicy
-from yawyas.store import spotify as db
-from yawyas.store import spotify_library as lib
+from yawyas.store.db import load_generation, transaction
+from yawyas.store.dimensions import SOURCE_ID
+from yawyas.store.metadata import load_tracks_to_enrich
+from yawyas.store.spotify import RECENT_CURSOR, load_playlist_memberships, load_state, save_state
+from yawyas.store.spotify_library import load_saved_item_ids, load_top, load_top_days
 
 T0_MS = 1_780_000_000_000  # 2026-05-28T20:26:40Z
 GAP_MS = 210_000
@@ -64,7 +67,7 @@ def api_streams(conn: sqlite3.Connection) -> list[ApiStream]:
     rows = conn.execute(
         "SELECT s.ended_at, i.uri, s.ms_played, s.context_uri FROM streams s"
         " JOIN items i ON i.id = s.item_id WHERE s.source = ? ORDER BY s.ended_at",
-        (store.SOURCE_ID["api"],),
+        (SOURCE_ID["api"],),
     )
     return [ApiStream(*r) for r in rows]
 
@@ -83,20 +86,20 @@ def test_first_sync_keeps_plays_top_saved_and_playlists(
     # the API gives no ms_played: the track's duration stands in for it
     assert [r.ms_played for r in rows] == [t.duration_ms for t in world.tracks[:6]]
     assert [r.context_uri for r in rows] == [world.mine.uri] * 2 + [None] * 4
-    assert db.load_state(conn, db.RECENT_CURSOR) == str(T0_MS + 5 * GAP_MS)
-    assert store.load_generation(conn) >= 1
+    assert load_state(conn, RECENT_CURSOR) == str(T0_MS + 5 * GAP_MS)
+    assert load_generation(conn) >= 1
 
     assert report.top_taken_on == "2026-05-28"
-    top = lib.load_top(conn, "tracks", "short_term")
+    top = load_top(conn, "tracks", "short_term")
     assert [name for *_, name in top] == [t.name for t in world.tracks[:4]]
-    assert lib.load_top(conn, "artists", "long_term")[0][2] == world.tracks[0].artist_ids[0]
+    assert load_top(conn, "artists", "long_term")[0][2] == world.tracks[0].artist_ids[0]
 
     assert report.saved_added == 3
     uris = dict(conn.execute("SELECT id, uri FROM items"))
-    assert [uris[i] for i in lib.load_saved_item_ids(conn)] == [t.uri for t in world.tracks[8:11]]
+    assert [uris[i] for i in load_saved_item_ids(conn)] == [t.uri for t in world.tracks[8:11]]
 
     assert (report.playlists, report.playlists_read, report.playlists_not_available) == (4, 2, 1)
-    members = db.load_playlist_memberships(conn)
+    members = load_playlist_memberships(conn)
     by_name: dict[str, set[str]] = {}
     for name, item_id in members:
         by_name.setdefault(name, set()).add(uris[item_id])
@@ -119,7 +122,7 @@ def test_first_sync_keeps_plays_top_saved_and_playlists(
     seen = {t.uri for t in world.tracks[:6] + world.tracks[8:11]}
     cached = {uris[i] for (i,) in conn.execute("SELECT item_id FROM track_meta WHERE status = 1")}
     assert cached == seen
-    assert not db.load_tracks_to_enrich(conn)
+    assert not load_tracks_to_enrich(conn)
 
 
 def test_second_sync_adds_nothing_and_asks_little(
@@ -128,7 +131,7 @@ def test_second_sync_adds_nothing_and_asks_little(
     seed_world(fake_spotify)
     core.sync(spotify_client, conn, now_s=T0_MS / 1000)
     before = conn.execute("SELECT count(*) FROM streams").fetchone()
-    generation = store.load_generation(conn)
+    generation = load_generation(conn)
     fake_spotify.clear_log()
 
     report = core.sync(spotify_client, conn, now_s=T0_MS / 1000 + 1800)
@@ -137,7 +140,7 @@ def test_second_sync_adds_nothing_and_asks_little(
     assert report.top_taken_on is None
     assert report.playlists_read == 0
     assert conn.execute("SELECT count(*) FROM streams").fetchone() == before
-    assert store.load_generation(conn) == generation
+    assert load_generation(conn) == generation
     recent = fake_spotify.requests("GET", "/v1/me/player/recently-played")
     assert [r.q("after") for r in recent] == [str(T0_MS + 5 * GAP_MS)]
     assert fake_spotify.count(path="/v1/me/top/*") == 0
@@ -162,7 +165,7 @@ def test_new_plays_arrive_incrementally_and_a_changed_playlist_is_read_again(
     assert api_streams(conn)[-1].context_uri == "spotify:album:abc"
     assert report.saved_added == 1
     assert report.top_taken_on == "2026-05-29"  # a new day, a new snapshot
-    assert lib.load_top_days(conn) == ["2026-05-28", "2026-05-29"]
+    assert load_top_days(conn) == ["2026-05-28", "2026-05-29"]
     assert report.playlists_read == 1  # only Morning changed
     assert fake_spotify.count(path=f"/v1/playlists/{world.mine.id}/items") == 1
     assert fake_spotify.count(path=f"/v1/playlists/{world.locked.id}/items") == 0
@@ -181,12 +184,12 @@ def test_full_sync_rereads_and_forgets_unsaved_and_deleted(
     report = core.sync(spotify_client, conn, full=True, now_s=T0_MS / 1000)
 
     assert report.top_taken_on == "2026-05-28"
-    assert len(lib.load_saved_item_ids(conn)) == 1
+    assert len(load_saved_item_ids(conn)) == 1
     assert report.playlists == 3
     assert report.playlists_read == 2
     names = {r[0] for r in conn.execute("SELECT name FROM spotify_playlists")}
     assert names == {"Morning", "Shared", "Locked"}
-    assert len(lib.load_top(conn, "tracks", "medium_term")) == 4  # replaced, not doubled
+    assert len(load_top(conn, "tracks", "medium_term")) == 4  # replaced, not doubled
 
 
 def test_a_full_window_since_the_last_sync_is_reported(
@@ -207,8 +210,8 @@ def test_a_store_of_another_spotify_user_is_refused(
     fake_spotify: FakeSpotify, spotify_client: Any, conn: sqlite3.Connection
 ) -> None:
     seed_world(fake_spotify)
-    with store.transaction(conn):
-        db.save_state(conn, "user_id", "someone-else")
+    with transaction(conn):
+        save_state(conn, "user_id", "someone-else")
     with pytest.raises(BadInputError, match="someone-else"):
         core.sync(spotify_client, conn)
     assert not api_streams(conn)
@@ -234,7 +237,7 @@ def test_memberships_cover_export_and_api_playlists(
     ingest.import_paths(conn, [kit.write(tmp_path / kit.ACCOUNT_DIR / "Playlist1.json", doc)])
     core.sync(spotify_client, conn, now_s=T0_MS / 1000)
 
-    members = db.load_playlist_memberships(conn)
+    members = load_playlist_memberships(conn)
     names = [name for name, _ in members]
     assert names == sorted(names)
     assert names.count("Old favourites") == 1
@@ -269,4 +272,4 @@ def test_top_lists_are_asked_once_a_day_even_when_empty(
     assert fake_spotify.count(path="/v1/me/top/*") == 6
     core.sync(spotify_client, conn, now_s=T0_MS / 1000 + 3600)
     assert fake_spotify.count(path="/v1/me/top/*") == 6
-    assert lib.load_top(conn, "tracks", "short_term") == []
+    assert load_top(conn, "tracks", "short_term") == []

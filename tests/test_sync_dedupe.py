@@ -15,9 +15,11 @@ import pytest
 
 from tests import exportkit as kit
 from tests.fake_spotify import FakeSpotify, FakeTrack
-from yawyas import ingest, store
+from yawyas import ingest
 from yawyas import sync as core
-from yawyas.store import spotify as db
+from yawyas.store.db import transaction
+from yawyas.store.dimensions import SOURCES
+from yawyas.store.spotify import reconcile_api_streams
 
 END_S = 1_780_000_000  # an exported stream's end (ts), 2026-05-28T20:26:40Z
 HEARD_MS = 190_000
@@ -42,7 +44,7 @@ def streams(conn: sqlite3.Connection) -> list[tuple[int, str, int, str, str | No
         "SELECT s.ended_at, i.uri, s.ms_played, s.source, s.context_uri FROM streams s"
         " JOIN items i ON i.id = s.item_id ORDER BY s.ended_at, s.source"
     )
-    return [(e, uri, ms, store.SOURCES[src], ctx) for e, uri, ms, src, ctx in rows]
+    return [(e, uri, ms, SOURCES[src], ctx) for e, uri, ms, src, ctx in rows]
 
 
 def song(fake: FakeSpotify) -> FakeTrack:
@@ -125,8 +127,8 @@ def test_an_export_imported_after_the_api_sync_does_not_double(
     report = ingest.import_paths(conn, [path])
 
     assert report.replaced_api_streams == 1  # the import reconciles at once
-    with store.transaction(conn):
-        assert db.reconcile_api_streams(conn, END_S, END_S) == 0
+    with transaction(conn):
+        assert reconcile_api_streams(conn, END_S, END_S) == 0
     assert streams(conn) == [
         (END_S, track.uri, HEARD_MS, "extended_audio", CONTEXT[1]),
         (END_S + 1000, track.uri, 200_000, "api", None),

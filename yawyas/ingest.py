@@ -28,10 +28,29 @@ from urllib.parse import unquote
 import numpy as np
 import orjson
 
-from yawyas import store
 from yawyas.errors import BadInputError, YawyasError
 from yawyas.sources import exports
-from yawyas.store import spotify as spotify_store
+from yawyas.store.db import bump_generation, transaction
+from yawyas.store.dimensions import KIND_ID, SOURCE_ID, Dimensions
+from yawyas.store.imports import (
+    ImportedFile,
+    load_imported,
+    load_seen_path,
+    save_imported,
+    save_seen_path,
+)
+from yawyas.store.library import save_inferences, save_library, save_playlist
+from yawyas.store.spotify import mark_reconciled, reconcile_api_streams
+from yawyas.store.streams import (
+    AccountKey,
+    Totals,
+    load_account_keys,
+    load_totals,
+    materialize_account_streams,
+    pack_flags,
+    save_account_counts,
+    save_streams,
+)
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
@@ -94,7 +113,7 @@ class FileReport:
 @dataclass
 class ImportReport:
     files: list[FileReport] = field(default_factory=list)
-    totals: store.Totals | None = None
+    totals: Totals | None = None
     replaced_api_streams: int = 0  # API streams now covered by exported ones
 
     @property
@@ -126,12 +145,12 @@ class _Importer:
         self.conn = conn
 
     @cached_property
-    def dims(self) -> store.Dimensions:
-        return store.Dimensions(self.conn)
+    def dims(self) -> Dimensions:
+        return Dimensions(self.conn)
 
     @cached_property
-    def account_keys(self) -> set[store.AccountKey]:
-        return store.load_account_keys(self.conn)
+    def account_keys(self) -> set[AccountKey]:
+        return load_account_keys(self.conn)
 
     @property
     def account_minutes(self) -> tuple[int, int]:
@@ -159,13 +178,13 @@ class _Importer:
         offline_at = cols.offline_at.astype(object)
         offline_at[cols.offline_at < 0] = None
         dims.flush()
-        flags = store.pack_flags(*cols.flags.T)
+        flags = pack_flags(*cols.flags.T)
         n = len(item_ids)
         rows = zip(
             cols.ended_at.tolist(),
             item_ids.tolist(),
             cols.ms_played.tolist(),
-            repeat(store.SOURCE_ID[source_name], n),
+            repeat(SOURCE_ID[source_name], n),
             platform,
             country,
             reason_start,
@@ -174,7 +193,7 @@ class _Importer:
             offline_at.tolist(),
             strict=False,
         )
-        added = store.save_streams(self.conn, rows)
+        added = save_streams(self.conn, rows)
         # extended streams may now cover account-data plays of the same key
         if self.account_keys and n:
             minute = cols.ended_at // 60
@@ -191,21 +210,21 @@ class _Importer:
                 )
                 & self.account_keys
             )
-            added += store.materialize_account_streams(self.conn, dims, sorted(touched))
+            added += materialize_account_streams(self.conn, dims, sorted(touched))
         report.added = added
         report.duplicates = n - added
 
     # -- account data ----------------------------------------------------------------
 
     def account(self, rows: list[Any], source_name: str, report: FileReport) -> None:
-        source = store.SOURCE_ID[source_name]
+        source = SOURCE_ID[source_name]
         if source_name == exports.ACCOUNT_PODCAST:
             creator_key, title_key = "podcastName", "episodeName"
         elif source_name == exports.ACCOUNT_AUDIOBOOK:
             creator_key, title_key = "audiobookName", "chapterName"
         else:
             creator_key, title_key = "artistName", "trackName"
-        counts: Counter[store.AccountKey] = Counter()
+        counts: Counter[AccountKey] = Counter()
         authors: dict[int, str] = {}
         for r in rows:
             if not isinstance(r, dict):
@@ -225,9 +244,9 @@ class _Importer:
             if author:
                 authors[title_id] = author
         self.dims.flush()
-        store.save_account_counts(self.conn, counts, source, authors)
+        save_account_counts(self.conn, counts, source, authors)
         self.account_keys.update(counts)
-        added = store.materialize_account_streams(self.conn, self.dims, sorted(counts))
+        added = materialize_account_streams(self.conn, self.dims, sorted(counts))
         report.rows = len(rows)
         report.added = added
         report.duplicates = report.rows - sum(report.skipped.values()) - added
@@ -247,7 +266,7 @@ class _Importer:
                 items.append(self._playlist_entry(entry))
             dims.flush()
             collaborators = pl.get("collaborators")
-            changed = store.save_playlist(
+            changed = save_playlist(
                 self.conn,
                 "export",
                 str(pl["name"]).strip(),
@@ -273,7 +292,7 @@ class _Importer:
         if isinstance(t, dict):
             uri = t.get("trackUri") or None
             item_id, _ = dims.item(
-                store.KIND_ID["track"],
+                KIND_ID["track"],
                 uri,
                 _name(t.get("artistName")),
                 _name(t.get("trackName")),
@@ -283,7 +302,7 @@ class _Importer:
         e = entry.get("episode")
         if isinstance(e, dict):
             item_id, _ = dims.item(
-                store.KIND_ID["episode"],
+                KIND_ID["episode"],
                 e.get("episodeUri") or None,
                 _name(e.get("showName")),
                 _name(e.get("episodeName")),
@@ -292,7 +311,7 @@ class _Importer:
         b = entry.get("audiobook")
         if isinstance(b, dict):
             item_id, _ = dims.item(
-                store.KIND_ID["audiobook"],
+                KIND_ID["audiobook"],
                 b.get("audiobookUri") or None,
                 _name(b.get("audiobookName")),
                 _name(b.get("audiobookName")),
@@ -314,7 +333,7 @@ class _Importer:
                     key = e.get("uri") or orjson.dumps(e, option=orjson.OPT_SORT_KEYS).decode()
                     if category == "tracks" and e.get("uri"):
                         item_id, _ = self.dims.item(
-                            store.KIND_ID["track"],
+                            KIND_ID["track"],
                             e["uri"],
                             _name(e.get("artist")),
                             _name(e.get("track")),
@@ -325,13 +344,13 @@ class _Importer:
                 rows.append((category, str(key), item_id, orjson.dumps(e).decode()))
         self.dims.flush()
         report.rows = len(rows)
-        report.added = store.save_library(self.conn, rows)
+        report.added = save_library(self.conn, rows)
         report.duplicates = report.rows - report.added
 
     def inferences(self, doc: dict[str, Any], report: FileReport) -> None:
         names = [str(n) for n in doc["inferences"] if isinstance(n, str)]
         report.rows = len(names)
-        report.added = store.save_inferences(self.conn, names)
+        report.added = save_inferences(self.conn, names)
         report.duplicates = report.rows - report.added
 
 
@@ -353,7 +372,7 @@ def import_paths(
     total = sum(e.size for e in entries)
     report = ImportReport()
     done = 0
-    with store.transaction(conn):
+    with transaction(conn):
         imp = _Importer(conn)
         todo: list[exports.ExportEntry] = []
         for entry in entries:
@@ -372,8 +391,8 @@ def import_paths(
                 report.files.append(
                     FileReport(entry.name, "bad input", status="error", error=result.message)
                 )
-            elif store.load_imported(conn, result.fingerprint) is not None:
-                seen = store.load_imported(conn, result.fingerprint)
+            elif load_imported(conn, result.fingerprint) is not None:
+                seen = load_imported(conn, result.fingerprint)
                 assert seen is not None
                 report.files.append(_already(entry, seen))
                 _remember(conn, entry, result.fingerprint)
@@ -389,10 +408,10 @@ def import_paths(
             _import_one(conn, imp, result, report)
         if any(f.added for f in report.files):
             # streams synced from the API earlier that this export now covers count once
-            report.replaced_api_streams = spotify_store.reconcile_api_streams(conn)
-            store.bump_generation(conn)
-            spotify_store.mark_reconciled(conn)
-        report.totals = store.load_totals(conn)
+            report.replaced_api_streams = reconcile_api_streams(conn)
+            bump_generation(conn)
+            mark_reconciled(conn)
+        report.totals = load_totals(conn)
     return report
 
 
@@ -438,8 +457,8 @@ def _known(conn: sqlite3.Connection, entry: exports.ExportEntry, report: ImportR
         report.files.append(FileReport(entry.name, exports.NOT_LISTENING, status="skipped"))
         return True
     mtime = entry.container.stat().st_mtime_ns
-    known = store.load_seen_path(conn, entry.cache_key, entry.size, mtime)
-    seen = store.load_imported(conn, known[0]) if known else None
+    known = load_seen_path(conn, entry.cache_key, entry.size, mtime)
+    seen = load_imported(conn, known[0]) if known else None
     if seen is not None:
         report.files.append(_already(entry, seen))
         return True
@@ -448,10 +467,10 @@ def _known(conn: sqlite3.Connection, entry: exports.ExportEntry, report: ImportR
 
 def _remember(conn: sqlite3.Connection, entry: exports.ExportEntry, fp: str) -> None:
     mtime = entry.container.stat().st_mtime_ns
-    store.save_seen_path(conn, entry.cache_key, entry.size, mtime, [fp])
+    save_seen_path(conn, entry.cache_key, entry.size, mtime, [fp])
 
 
-def _already(entry: exports.ExportEntry, seen: store.ImportedFile) -> FileReport:
+def _already(entry: exports.ExportEntry, seen: ImportedFile) -> FileReport:
     return FileReport(
         entry.name, seen.kind, rows=seen.rows, duplicates=seen.rows, status="already imported"
     )
@@ -473,10 +492,8 @@ def _import_one(
     elif kind == exports.INFERENCES:
         imp.inferences(doc, file_report)
     report.files.append(file_report)
-    store.save_imported(
+    save_imported(
         conn,
-        store.ImportedFile(
-            result.fingerprint, entry.name, kind, file_report.rows, file_report.added
-        ),
+        ImportedFile(result.fingerprint, entry.name, kind, file_report.rows, file_report.added),
     )
     _remember(conn, entry, result.fingerprint)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from yawyas.analysis.moments.types import Moment, apply_overrides, from_document, to_document
-from yawyas.store import load_generation
+from yawyas.store.db import load_generation
 from yawyas.store.moments import (
     MomentRun,
     load_moment_run,
@@ -84,7 +84,7 @@ def _compute(
 ) -> MomentsView:
     import numpy as np
 
-    from yawyas.store import load_streams
+    from yawyas.store.streams import load_streams
 
     streams = load_streams(conn)
     played_at = streams["played_at"].to_numpy(dtype=np.int64)
@@ -123,7 +123,7 @@ def _fit(
     """`fit_moments` of `streams` with the store's playlists and genres."""
     from yawyas.analysis.clock import build_local_times
     from yawyas.analysis.moments.fit import fit_moments
-    from yawyas.store.moments import load_item_genres
+    from yawyas.store.metadata import load_item_genres
     from yawyas.store.spotify import load_playlist_memberships
 
     return fit_moments(
@@ -147,7 +147,7 @@ def learn_moments_before(
     person's names and hidden flags; computed, never saved (evaluate: what `now` would have
     known at a cutoff)."""
     from yawyas.analysis.common import start_ms
-    from yawyas.store import load_history
+    from yawyas.store.cache import load_history
 
     streams = load_history(conn)
     streams = streams[start_ms(streams) < before_s * 1000].reset_index(drop=True)

@@ -19,9 +19,34 @@ from typing import Any, TypeVar
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, SpotifyError
 from yawyas.settings import Config, Paths
 from yawyas.sources import spotify as sp
-from yawyas.store import Dimensions, transaction
-from yawyas.store import spotify as db
-from yawyas.store import spotify_library as lib
+from yawyas.store.db import transaction
+from yawyas.store.dimensions import Dimensions
+from yawyas.store.metadata import (
+    load_artists_to_enrich,
+    load_tracks_to_enrich,
+    save_artist_meta,
+    save_track_meta,
+)
+from yawyas.store.spotify import (
+    RECENT_CURSOR,
+    load_state,
+    load_status,
+    mark_changed,
+    mark_reconciled,
+    needs_reconcile,
+    reconcile_api_streams,
+    save_api_plays,
+    save_state,
+)
+from yawyas.store.spotify_library import (
+    load_newest_saved_s,
+    load_playlist_snapshots,
+    mark_playlist_not_available,
+    save_playlist_items,
+    save_playlists,
+    save_saved_tracks,
+    save_top_snapshot,
+)
 
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8888/callback"
 DEFAULT_MAX_WAIT_S = 60.0
@@ -126,36 +151,36 @@ def sync(
     me = sp.fetch_me(client, policy=policy)
     report.user_id = me.id
     with transaction(conn):
-        known = db.load_state(conn, "user_id")
+        known = load_state(conn, "user_id")
         if known and known != me.id:
             raise BadInputError(
                 f"This store holds the Spotify history of {known!r} but you are logged in as "
                 f"{me.id!r}; log in as {known!r} or use another store (--db)."
             )
-        db.save_state(conn, "user_id", me.id)
-        if db.needs_reconcile(conn):
-            report.reconciled = db.reconcile_api_streams(conn)
+        save_state(conn, "user_id", me.id)
+        if needs_reconcile(conn):
+            report.reconciled = reconcile_api_streams(conn)
             if report.reconciled:
-                db.mark_changed(conn)
-            db.mark_reconciled(conn)
+                mark_changed(conn)
+            mark_reconciled(conn)
 
     step("recently played")
-    cursor = db.load_state(conn, db.RECENT_CURSOR)
+    cursor = load_state(conn, RECENT_CURSOR)
     after_ms = int(cursor) if cursor else None
     plays = sp.fetch_recently_played(client, after_ms, policy=policy)
     report.plays_fetched = len(plays)
     report.window_full = after_ms is not None and len(plays) >= sp.PAGE_LIMIT
     with transaction(conn):
-        added, duplicates = db.save_api_plays(conn, Dimensions(conn), plays)
+        added, duplicates = save_api_plays(conn, Dimensions(conn), plays)
         report.streams_added, report.duplicates = added, duplicates
         if plays:
             newest = max(p.played_at_ms for p in plays)
-            db.save_state(conn, db.RECENT_CURSOR, max(newest, after_ms or 0))
+            save_state(conn, RECENT_CURSOR, max(newest, after_ms or 0))
         if added:
-            db.mark_changed(conn)
+            mark_changed(conn)
 
     today = datetime.fromtimestamp(now, UTC).date().isoformat()
-    if full or db.load_state(conn, "top_taken_on") != today:
+    if full or load_state(conn, "top_taken_on") != today:
         step("top tracks and artists")
         tracks = [
             t for r in sp.TIME_RANGES for t in sp.fetch_top(client, "tracks", r, policy=policy)
@@ -164,16 +189,16 @@ def sync(
             a for r in sp.TIME_RANGES for a in sp.fetch_top(client, "artists", r, policy=policy)
         ]
         with transaction(conn):
-            lib.save_top_snapshot(conn, Dimensions(conn), today, tracks, artists)
-            db.save_state(conn, "top_taken_on", today)
+            save_top_snapshot(conn, Dimensions(conn), today, tracks, artists)
+            save_state(conn, "top_taken_on", today)
         report.top_taken_on = today
 
     step("saved tracks")
-    newest_s = None if full else lib.load_newest_saved_s(conn)
+    newest_s = None if full else load_newest_saved_s(conn)
     stop_at = None if newest_s is None else newest_s * 1000
     saved = sp.fetch_saved_tracks(client, stop_at_added_ms=stop_at, policy=policy)
     with transaction(conn):
-        report.saved_added = lib.save_saved_tracks(
+        report.saved_added = save_saved_tracks(
             conn, Dimensions(conn), saved, replace=stop_at is None
         )
 
@@ -181,7 +206,7 @@ def sync(
     _sync_playlists(client, conn, me.id, policy, full, report)
 
     with transaction(conn):
-        db.save_state(conn, "last_sync_at", int(now))
+        save_state(conn, "last_sync_at", int(now))
     return report
 
 
@@ -197,7 +222,7 @@ def _sync_playlists(
     only, never a crash), fetched again only when their snapshot changed."""
     playlists = sp.fetch_playlists(client, policy=policy)
     report.playlists = len(playlists)
-    read_at = {} if full else lib.load_playlist_snapshots(conn)
+    read_at = {} if full else load_playlist_snapshots(conn)
     items: dict[str, list[sp.PlaylistEntry]] = {}
     refused: list[sp.PlaylistInfo] = []
     for p in playlists:
@@ -212,13 +237,13 @@ def _sync_playlists(
         except sp.MissingError:
             continue  # deleted since the list was read
     with transaction(conn):
-        lib.save_playlists(conn, playlists)
+        save_playlists(conn, playlists)
         dims = Dimensions(conn)
         for p in playlists:
             if p.id in items:
-                lib.save_playlist_items(conn, dims, p.id, p.snapshot_id, items[p.id])
+                save_playlist_items(conn, dims, p.id, p.snapshot_id, items[p.id])
         for p in refused:
-            lib.mark_playlist_not_available(conn, p.id, p.snapshot_id)
+            mark_playlist_not_available(conn, p.id, p.snapshot_id)
     report.playlists_read = len(items)
     report.playlists_not_available = len(refused)
 
@@ -260,25 +285,25 @@ def enrich(
     policy = policy or sp.RetryPolicy()
     report = EnrichReport()
     tell = progress or (lambda _what, _done, _total: None)
-    tracks = db.load_tracks_to_enrich(conn)
+    tracks = load_tracks_to_enrich(conn)
     todo = tracks if limit is None else tracks[:limit]
     try:
         _look_up(
             conn,
             todo,
             lambda tid: sp.fetch_track(client, tid, policy=policy),
-            db.save_track_meta,
+            save_track_meta,
             lambda done: tell("tracks", done, len(todo)),
             batch_size,
             report,
             "tracks",
         )
-        artists = [(a, a) for a in db.load_artists_to_enrich(conn)]
+        artists = [(a, a) for a in load_artists_to_enrich(conn)]
         _look_up(
             conn,
             artists,
             lambda aid: sp.fetch_artist(client, aid, policy=policy),
-            db.save_artist_meta,
+            save_artist_meta,
             lambda done: tell("artists", done, len(artists)),
             batch_size,
             report,
@@ -343,12 +368,12 @@ def _look_up(
 
 def _finish(conn: sqlite3.Connection, report: EnrichReport) -> None:
     """Count what is left, and mark the history changed when recordings may have merged."""
-    status = db.load_status(conn)
+    status = load_status(conn)
     report.tracks_left = int(status["tracks_to_enrich"] or 0)
-    report.artists_left = len(db.load_artists_to_enrich(conn))
+    report.artists_left = len(load_artists_to_enrich(conn))
     if report.tracks_fetched:
         with transaction(conn):
-            db.mark_changed(conn)
+            mark_changed(conn)
 
 
 def _saved(report: EnrichReport) -> str:

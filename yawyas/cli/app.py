@@ -68,16 +68,16 @@ class State:
 
         store_zone = None
         if self.paths.db.exists():
-            from yawyas import store
+            from yawyas.store.db import load_meta
 
-            store_zone = store.load_meta(self.connect(), "timezone")
+            store_zone = load_meta(self.connect(), "timezone")
         return resolve_timezone(option, self.config, store_zone)
 
     def connect(self) -> sqlite3.Connection:
         if self._conn is None:
-            from yawyas import store
+            from yawyas.store.db import connect
 
-            self._conn = store.connect(self.paths.db)
+            self._conn = connect(self.paths.db)
         return self._conn
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 from yawyas.errors import YawyasError
 from yawyas.playlists.generate import Playlist
 from yawyas.playlists.recipes import Recipe
-from yawyas.store import playlists as pdb
+from yawyas.store.published import forget_published, load_published, save_published
 
 if TYPE_CHECKING:
     from yawyas.sources.spotify import RetryPolicy
@@ -80,7 +80,7 @@ def publish_playlist(
     from yawyas.sources import spotify as sp  # spotipy loads only when publishing
 
     wanted = playlist.uris
-    remembered = pdb.load_published(conn, recipe.key)
+    remembered = load_published(conn, recipe.key)
     playlist_id: str | None = None
     current: list[str] = []
     found_by_marker = False
@@ -90,7 +90,7 @@ def publish_playlist(
             playlist_id = remembered.spotify_id
         except (sp.MissingError, sp.NotAvailableError):
             if not dry_run:
-                pdb.forget_published(conn, recipe.key)  # deleted on Spotify: look again
+                forget_published(conn, recipe.key)  # deleted on Spotify: look again
     if playlist_id is None:
         found = sp.find_playlist_by_marker(client, recipe.marker, policy=policy)
         if found is not None:
@@ -123,7 +123,7 @@ def publish_playlist(
             policy=policy,
         )
         playlist_id = made.id
-        pdb.save_published(conn, recipe.key, playlist_id, recipe.name)  # before any item
+        save_published(conn, recipe.key, playlist_id, recipe.name)  # before any item
     elif remembered is not None and remembered.name != recipe.name:
         sp.change_playlist_details(client, playlist_id, name=recipe.name, policy=policy)
     if (
@@ -133,9 +133,9 @@ def publish_playlist(
         and remembered.spotify_id == playlist_id
     ):
         return _replace(result, playlist_id=playlist_id)  # already as wanted: no write
-    pdb.save_published(conn, recipe.key, playlist_id, recipe.name, complete=False)
+    save_published(conn, recipe.key, playlist_id, recipe.name, complete=False)
     snapshot = sp.replace_playlist_items(client, playlist_id, wanted, policy=policy)
-    pdb.save_published(
+    save_published(
         conn, recipe.key, playlist_id, recipe.name, wanted, snapshot_id=snapshot, complete=True
     )
     return _replace(result, playlist_id=playlist_id, written=True)

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from yawyas import store
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, YawyasError
 from yawyas.playlists.evaluate import (
     DEFAULT_HOLDOUT_DAYS,
@@ -43,8 +42,9 @@ from yawyas.playlists.publish import PublishResult, publish_playlist
 from yawyas.playlists.recipes import Recipe
 from yawyas.playlists.steps import build_colisten
 from yawyas.settings import Config
-from yawyas.store import playlists as pdb
-from yawyas.store import spotify as sdb
+from yawyas.store.cache import listening_cache_path, load_history
+from yawyas.store.metadata import load_item_genres, load_track_flags
+from yawyas.store.spotify import load_playlist_memberships
 
 if TYPE_CHECKING:
     from yawyas.sources.spotify import RetryPolicy
@@ -66,13 +66,13 @@ def build_context(
     listening = load_listening(conn, tz)
     code_of = {int(item): code for code, item in enumerate(listening.item_ids.tolist())}
     playlists: dict[int, list[str]] = {}
-    for name, item in sdb.load_playlist_memberships(conn):
+    for name, item in load_playlist_memberships(conn):
         code = code_of.get(item)
         if code is not None:
             playlists.setdefault(code, []).append(name)
     explicit: dict[int, bool] = {}
     duration: dict[int, int] = {}
-    for item, is_explicit, duration_ms in pdb.load_track_flags(conn):
+    for item, is_explicit, duration_ms in load_track_flags(conn):
         code = code_of.get(item)
         if code is None:
             continue
@@ -86,9 +86,7 @@ def build_context(
         return ctx
     colisten = build_colisten(listening)
     genres = {
-        code_of[item]: names
-        for item, names in pdb.load_item_genres(conn).items()
-        if item in code_of
+        code_of[item]: names for item, names in load_item_genres(conn).items() if item in code_of
     }
     moods = build_moods(
         listening,
@@ -104,16 +102,16 @@ def load_listening(conn: sqlite3.Connection, tz: str) -> Listening:
     """The plays the steps need, from a cache beside the store when the history has not
     changed since it was written (see `listening_cache_path`), else built and cached."""
     streams = None
-    path = pdb.listening_cache_path(conn, tz)
+    path = listening_cache_path(conn, tz)
     if path is None:
-        streams = store.load_history(conn)  # also gives the store its id
-        path = pdb.listening_cache_path(conn, tz)
+        streams = load_history(conn)  # also gives the store its id
+        path = listening_cache_path(conn, tz)
     if path is not None and path.exists():
         cached = read_listening(path)
         if cached is not None:
             return cached
     if streams is None:
-        streams = store.load_history(conn)
+        streams = load_history(conn)
     listening = build_listening(streams, tz)
     if path is not None:
         with contextlib.suppress(OSError):  # a read-only home still works, only slower

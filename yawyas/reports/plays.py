@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from yawyas import store
 from yawyas.errors import BadInputError
+from yawyas.store.streams import STREAM_FRAME_COLUMNS, load_streams
 
-PLAY_COLUMNS = tuple(c for c in store.STREAM_FRAME_COLUMNS if c != "item_id")
+PLAY_COLUMNS = tuple(c for c in STREAM_FRAME_COLUMNS if c != "item_id")
 EXPORT_COLUMNS = (*PLAY_COLUMNS, "local_time", "moment")
 SUFFIXES = (".csv", ".parquet", ".jsonl")
 
@@ -43,7 +43,7 @@ def build_plays_frame(
     from yawyas.moments_service import plays_moment_columns
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
-    frame = store.load_streams(
+    frame = load_streams(
         conn,
         since=_utc_seconds(first) if first else None,
         until=_utc_seconds(last + timedelta(days=1)) if last else None,

@@ -372,9 +372,7 @@ def read_extended(rows: list[Any]) -> ExtendedColumns:
         table = [getter(r) for r in rows]
     except KeyError:  # older files lack some fields
         table = [tuple(r.get(k) for k in _FIELDS) for r in rows]
-    cols: list[tuple[Any, ...]] = (
-        list(zip(*table, strict=True)) if table else [()] * len(_FIELDS)
-    )
+    cols: list[tuple[Any, ...]] = list(zip(*table, strict=True)) if table else [()] * len(_FIELDS)
     del table
     ended = _ts_column(list(cols[0]))
     ms = _ms_column(list(cols[1]))

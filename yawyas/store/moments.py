@@ -17,32 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from yawyas.store import transaction
+from yawyas.store.db import transaction
 
 if TYPE_CHECKING:  # numpy loads only where arrays are read or written
     import numpy as np
-
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    (
-        "0003_moments",
-        """
-        CREATE TABLE moment_runs (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            generation INTEGER NOT NULL,
-            key TEXT NOT NULL,
-            computed_at INTEGER NOT NULL,
-            streams INTEGER NOT NULL,
-            labels BLOB NOT NULL,
-            ended_at BLOB NOT NULL
-        );
-        CREATE TABLE moments (
-            id TEXT PRIMARY KEY,
-            position INTEGER NOT NULL,
-            document TEXT NOT NULL
-        );
-        """,
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -146,23 +124,3 @@ def load_stream_labels(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray
     if run is None or run.labels is None or run.ended_at is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return run.ended_at, run.labels
-
-
-def load_item_genres(conn: sqlite3.Connection) -> dict[int, tuple[str, ...]]:
-    """Item id -> the genres of its artists, where the API gave any (often none since 2024)."""
-    import json
-
-    found: dict[int, list[str]] = {}
-    for item_id, genres in conn.execute(
-        "SELECT ta.item_id, am.genres FROM track_artists ta"
-        " JOIN artist_meta am ON am.artist_id = ta.artist_id"
-        " WHERE am.status = 1 AND am.genres IS NOT NULL AND am.genres NOT IN ('', '[]')"
-        " ORDER BY ta.item_id, ta.position"
-    ):
-        try:
-            names = json.loads(genres)
-        except ValueError:
-            continue
-        bucket = found.setdefault(int(item_id), [])
-        bucket += [str(g) for g in names if isinstance(g, str) and str(g) not in bucket]
-    return {item: tuple(genres) for item, genres in found.items() if genres}

@@ -12,106 +12,19 @@
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from yawyas.sources.spotify_models import (
-    ArtistInfo,
     RecentPlay,
     TrackInfo,
 )
-from yawyas.store import KIND_ID, SOURCE_ID, Dimensions, bump_generation, load_generation
+from yawyas.store.db import bump_generation, load_generation
+from yawyas.store.dimensions import KIND_ID, SOURCE_ID, Dimensions
+from yawyas.store.metadata import save_track_meta
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    (
-        "0002_spotify",
-        """
-        CREATE TABLE spotify_state (
-            key TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        );
-        -- one lookup per track item (GET /tracks/{id}, or a full track object seen in a sync);
-        -- status 1: found, 0: Spotify answered 404
-        CREATE TABLE track_meta (
-            item_id INTEGER PRIMARY KEY REFERENCES items(id),
-            status INTEGER NOT NULL,
-            spotify_id TEXT,
-            name TEXT,
-            duration_ms INTEGER,
-            explicit INTEGER,
-            isrc TEXT,
-            album_uri TEXT,
-            album_name TEXT,
-            album_type TEXT,
-            release_date TEXT,
-            release_date_precision TEXT,
-            disc_number INTEGER,
-            track_number INTEGER,
-            fetched_at INTEGER NOT NULL
-        );
-        CREATE INDEX track_meta_isrc ON track_meta (isrc) WHERE isrc IS NOT NULL;
-        CREATE TABLE track_artists (
-            item_id INTEGER NOT NULL REFERENCES items(id),
-            position INTEGER NOT NULL,
-            artist_id TEXT,
-            name TEXT NOT NULL,
-            PRIMARY KEY (item_id, position)
-        ) WITHOUT ROWID;
-        CREATE INDEX track_artists_artist ON track_artists (artist_id);
-        -- genres: a JSON array, often [] in 2026 (never depend on it)
-        CREATE TABLE artist_meta (
-            artist_id TEXT PRIMARY KEY,
-            status INTEGER NOT NULL,
-            name TEXT,
-            genres TEXT,
-            fetched_at INTEGER NOT NULL
-        );
-        CREATE TABLE top_snapshots (
-            taken_on TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            time_range TEXT NOT NULL,
-            rank INTEGER NOT NULL,
-            item_id INTEGER REFERENCES items(id),
-            artist_id TEXT,
-            name TEXT NOT NULL,
-            PRIMARY KEY (taken_on, kind, time_range, rank)
-        ) WITHOUT ROWID;
-        CREATE TABLE saved_tracks (
-            item_id INTEGER PRIMARY KEY REFERENCES items(id),
-            added_at INTEGER
-        );
-        -- items_status: 'stored' (items of snapshot items_snapshot_id are in
-        -- spotify_playlist_items), 'not available' (Spotify answered 403), NULL (metadata only)
-        CREATE TABLE spotify_playlists (
-            spotify_id TEXT PRIMARY KEY,
-            position INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            description TEXT,
-            owner_id TEXT,
-            owner_name TEXT,
-            collaborative INTEGER NOT NULL,
-            public INTEGER,
-            snapshot_id TEXT,
-            items_total INTEGER,
-            items_status TEXT,
-            items_snapshot_id TEXT
-        );
-        CREATE TABLE spotify_playlist_items (
-            playlist_id TEXT NOT NULL REFERENCES spotify_playlists(spotify_id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            item_id INTEGER REFERENCES items(id),
-            local_uri TEXT,
-            added_at INTEGER,
-            added_by TEXT,
-            PRIMARY KEY (playlist_id, position)
-        ) WITHOUT ROWID;
-        """,
-    ),
-)
+    pass
 
 API = SOURCE_ID["api"]
 DUPLICATE_WINDOW_S = 60  # an API play this close to an exported stream of the track is it
@@ -288,122 +201,6 @@ def reconcile_api_streams(
         _keep_context(conn, cover, context_uri)
         removed += 1
     return removed
-
-
-# --------------------------------------------------------------------------- metadata
-
-
-def save_track_meta(conn: sqlite3.Connection, rows: Iterable[tuple[int, TrackInfo | None]]) -> None:
-    """Cache lookups: (item id, track) or (item id, None) when Spotify answered 404."""
-    now = int(time.time())
-    meta: list[tuple[object, ...]] = []
-    artists: list[tuple[int, int, str | None, str]] = []
-    items: list[tuple[int]] = []
-    for item_id, t in dict(rows).items():  # one row per item, the last one given
-        items.append((item_id,))
-        if t is None:
-            meta.append((item_id, 0, *([None] * 12), now))
-            continue
-        album = t.album
-        meta.append(
-            (
-                item_id,
-                1,
-                t.id,
-                t.name,
-                t.duration_ms,
-                None if t.explicit is None else int(t.explicit),
-                t.isrc.strip().upper() if t.isrc else None,
-                album.uri if album else None,
-                album.name if album else None,
-                album.album_type if album else None,
-                album.release_date if album else None,
-                album.release_date_precision if album else None,
-                t.disc_number,
-                t.track_number,
-                now,
-            )
-        )
-        artists += [(item_id, k, a.id, a.name) for k, a in enumerate(t.artists)]
-    conn.executemany(f"INSERT OR REPLACE INTO track_meta VALUES ({', '.join('?' * 15)})", meta)
-    conn.executemany("DELETE FROM track_artists WHERE item_id = ?", items)
-    conn.executemany("INSERT INTO track_artists VALUES (?, ?, ?, ?)", artists)
-
-
-def save_artist_meta(
-    conn: sqlite3.Connection, rows: Iterable[tuple[str, ArtistInfo | None]]
-) -> None:
-    """Cache lookups: (artist id, artist) or (artist id, None) when Spotify answered 404."""
-    import orjson
-
-    now = int(time.time())
-    conn.executemany(
-        "INSERT OR REPLACE INTO artist_meta (artist_id, status, name, genres, fetched_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [
-            (aid, 0, None, None, now)
-            if a is None
-            else (aid, 1, a.name, orjson.dumps(list(a.genres)).decode(), now)
-            for aid, a in rows
-        ],
-    )
-
-
-def load_tracks_to_enrich(conn: sqlite3.Connection) -> list[tuple[int, str]]:
-    """(item id, Spotify track id) of every spotify:track: item not looked up yet."""
-    rows = conn.execute(
-        "SELECT i.id, i.uri FROM items i LEFT JOIN track_meta m ON m.item_id = i.id"
-        " WHERE i.uri LIKE 'spotify:track:%' AND m.item_id IS NULL ORDER BY i.id"
-    ).fetchall()
-    return [(item_id, uri.rsplit(":", 1)[1]) for item_id, uri in rows]
-
-
-def load_artists_to_enrich(conn: sqlite3.Connection) -> list[str]:
-    """Spotify ids of the artists of looked-up tracks that were not looked up yet."""
-    return [
-        r[0]
-        for r in conn.execute(
-            "SELECT DISTINCT ta.artist_id FROM track_artists ta"
-            " LEFT JOIN artist_meta am ON am.artist_id = ta.artist_id"
-            " WHERE ta.artist_id IS NOT NULL AND am.artist_id IS NULL ORDER BY ta.artist_id"
-        )
-    ]
-
-
-def load_recordings(conn: sqlite3.Connection) -> dict[int, int]:
-    """item id -> recording id, for every looked-up track with an ISRC: the recording is the
-    smallest item id sharing that ISRC, so one recording's counts are not split over its
-    releases. Items not in the mapping are their own recording (`.get(i, i)`)."""
-    return {
-        item_id: recording_id
-        for item_id, recording_id in conn.execute(
-            "SELECT item_id, min(item_id) OVER (PARTITION BY isrc) FROM track_meta"
-            " WHERE isrc IS NOT NULL AND status = 1"
-        )
-    }
-
-
-def load_track_meta(conn: sqlite3.Connection) -> pd.DataFrame:
-    """Looked-up tracks (status 1) as a frame: item_id, recording_id, duration_ms, explicit
-    (nullable), isrc, album_name, album_type, release_date, release_year, artist_ids (tuple)."""
-    import pandas as pd
-
-    frame = pd.read_sql_query(
-        "SELECT m.item_id, coalesce(min(m.item_id) OVER (PARTITION BY m.isrc), m.item_id)"
-        " AS recording_id, m.duration_ms, m.explicit, m.isrc, m.album_name, m.album_type,"
-        " m.release_date, (SELECT group_concat(artist_id, ',') FROM (SELECT artist_id FROM"
-        " track_artists ta WHERE ta.item_id = m.item_id AND artist_id IS NOT NULL"
-        " ORDER BY position)) AS artists FROM track_meta m WHERE m.status = 1"
-        " ORDER BY m.item_id",
-        conn,
-    )
-    frame["recording_id"] = frame["recording_id"].where(frame["isrc"].notna(), frame["item_id"])
-    frame["explicit"] = frame["explicit"].astype("boolean")
-    frame["release_year"] = pd.to_numeric(frame["release_date"].str[:4], errors="coerce").astype(
-        "Int64"
-    )
-    frame["artist_ids"] = [tuple(a.split(",")) if a else () for a in frame.pop("artists")]
-    return frame
 
 
 def load_playlist_memberships(conn: sqlite3.Connection) -> list[tuple[str, int]]:

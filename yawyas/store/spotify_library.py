@@ -14,8 +14,9 @@ from yawyas.sources.spotify_models import (
     TopArtist,
     TopTrack,
 )
-from yawyas.store import Dimensions
-from yawyas.store.spotify import save_artist_meta, save_track_meta, track_item
+from yawyas.store.dimensions import Dimensions
+from yawyas.store.metadata import save_artist_meta, save_track_meta
+from yawyas.store.spotify import track_item
 
 # --------------------------------------------------------------------------- top lists
 

@@ -154,12 +154,12 @@ def whoami(ctx: typer.Context, as_json: AsJson = False) -> None:
     Example: yawyas whoami --json
     """
     from yawyas.sources import spotify as sp
-    from yawyas.store import spotify as db
+    from yawyas.store.spotify import load_status
 
     st = state(ctx)
     config = _config(st)
     me = sp.fetch_me(sp.make_client(config))
-    status = db.load_status(st.connect()) if st.paths.db.exists() else None
+    status = load_status(st.connect()) if st.paths.db.exists() else None
     doc = {
         "id": me.id,
         "display_name": me.display_name,

@@ -35,7 +35,8 @@ def profile(
 
     import orjson
 
-    from yawyas import __version__, store
+    from yawyas import __version__
+    from yawyas.store.cache import load_derived, load_history, save_derived
 
     st = state(ctx)
     zone, travel = st.timezone(tz)
@@ -43,17 +44,17 @@ def profile(
     # The same question about an unchanged history is answered from the saved document.
     question = orjson.dumps([__version__, zone, travel, since, until, year, top])
     name = "profile." + hashlib.sha256(question).hexdigest()[:16]
-    saved = store.load_derived(conn, name)
+    saved = load_derived(conn, name)
     if saved is not None:
         doc = orjson.loads(saved)
     else:
         from yawyas.reports.summary import build_profile
 
-        streams = store.load_history(conn)
+        streams = load_history(conn)
         doc = build_profile(
             streams, tz=zone, travel_aware=travel, since=since, until=until, year=year, top_n=top
         )
-        store.save_derived(conn, name, orjson.dumps(doc))
+        save_derived(conn, name, orjson.dumps(doc))
     if as_json:
         output.print_json(doc)
     else:
@@ -78,10 +79,12 @@ def demo(
 
     Example: yawyas demo --persona tokyo
     """
-    from yawyas import ingest, store
+    from yawyas import ingest
     from yawyas.demo import generate_history, write_export
     from yawyas.moments_service import load_moments
     from yawyas.reports.summary import build_profile
+    from yawyas.store.cache import load_history
+    from yawyas.store.db import connect, save_meta
 
     st = state(ctx)
     started = time.perf_counter()
@@ -93,10 +96,10 @@ def demo(
         if not (export / ".complete").exists():
             write_export(history, export)
             (export / ".complete").write_text("ok")
-        conn = store.connect(db)
+        conn = connect(db)
         ingest.import_paths(conn, [export])
-        store.save_meta(conn, "timezone", history.persona.timezone)
-        streams = store.load_history(conn)
+        save_meta(conn, "timezone", history.persona.timezone)
+        streams = load_history(conn)
         who = history.persona
         doc = build_profile(streams, tz=who.timezone)
         if not as_json:

@@ -68,7 +68,6 @@ def report(
 
     Example: yawyas report --out 2024.html --year 2024 --anonymize
     """
-    from yawyas import store
     from yawyas.reports.document import (
         build_known_names,
         build_report,
@@ -77,6 +76,8 @@ def report(
         write_report,
     )
     from yawyas.reports.summary import build_profile
+    from yawyas.store.cache import load_history
+    from yawyas.store.library import load_inferences
     from yawyas.store.spotify import load_playlist_memberships
 
     report_format(out)
@@ -86,7 +87,7 @@ def report(
     zone, travel = st.timezone(tz)
     conn = st.connect()
     with output.status("Building the report..."):
-        streams = store.load_history(conn)
+        streams = load_history(conn)
         profile = build_profile(
             streams, tz=zone, travel_aware=travel, since=since, until=until, year=year, top_n=top
         )
@@ -103,7 +104,7 @@ def report(
         doc = build_report(
             profile,
             moments=moments,
-            inferences=store.load_inferences(conn),
+            inferences=load_inferences(conn),
             anonymize=anonymize,
             keep_names=keep_names,
             known_names=known,
