@@ -24,8 +24,8 @@ PERSONAS = ("default", "night_owl", "tokyo", "sydney")
 
 def demo_store(persona: str, seed: int, streams: int | None) -> Path:
     """A demo listener's store (3 years, or about `streams` rows), built once and cached."""
-    from yawyas import ingest
     from yawyas.demo import generate_history, write_export
+    from yawyas.services import ingest
     from yawyas.store.db import connect
 
     size = "3y" if streams is None else str(streams)

@@ -25,10 +25,11 @@ from tests.fake_spotify import FakeSpotify
 from tests.fake_spotify.fixtures import free_port, write_token_cache
 from tests.test_sync import seed_world
 from yawyas.cli import app
+from yawyas.cli import spotify as cli_spotify
 from yawyas.cli.commands import account
+from yawyas.services.sync import spotify_config
 from yawyas.settings import load_config, resolve_paths
 from yawyas.sources.spotify import SpotifyConfig
-from yawyas.sync import spotify_config
 
 runner = CliRunner()
 
@@ -174,20 +175,20 @@ def test_no_browser_over_ssh_or_without_a_display(monkeypatch: pytest.MonkeyPatc
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_TTY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(sys, "platform", "linux")
-    assert not account.browser_available()  # a text browser would take over the terminal
+    assert not cli_spotify.browser_available()  # a text browser would take over the terminal
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr(webbrowser, "get", lambda *a: object())
-    assert account.browser_available()
+    assert cli_spotify.browser_available()
 
     def none(*_: object) -> object:
         raise webbrowser.Error("no browser")
 
     monkeypatch.setattr(webbrowser, "get", none)
-    assert not account.browser_available()
+    assert not cli_spotify.browser_available()
     monkeypatch.setattr(sys, "platform", "darwin")
     monkeypatch.delenv("DISPLAY")
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
-    assert not account.browser_available()
+    assert not cli_spotify.browser_available()
 
 
 def _buffered(raw: io.RawIOBase) -> BinaryIO:

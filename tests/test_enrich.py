@@ -15,9 +15,9 @@ import pytest
 from tests import exportkit as kit
 from tests.fake_spotify import FakeSpotify, FakeTrack
 from tests.fake_spotify.fixtures import SleepRecorder
-from yawyas import ingest
-from yawyas import sync as core
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, SpotifyError
+from yawyas.services import ingest
+from yawyas.services import sync as core
 from yawyas.settings import Config
 from yawyas.sources.spotify import RetryPolicy
 from yawyas.store.db import load_generation

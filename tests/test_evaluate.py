@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 
 from tests.test_playlists_steps import MONDAY, frame, weekly
-from yawyas import ingest
 from yawyas.demo import PERSONAS, generate_history, write_export
 from yawyas.errors import BadInputError
-from yawyas.moments_service import learn_moments_before
 from yawyas.playlists.evaluate import evaluate, recent_tracks, top_tracks
 from yawyas.playlists.generate import Context, MomentView
 from yawyas.playlists.listening import DAY_S, build_listening
-from yawyas.playlists.service import evaluate_history
 from yawyas.playlists.steps import build_colisten
+from yawyas.services import ingest
+from yawyas.services.moments import learn_moments_before
+from yawyas.services.playlists import evaluate_history
 from yawyas.settings import Config
 from yawyas.store.db import connect
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests import exportkit as kit
-from yawyas import ingest
 from yawyas.errors import BadInputError, NotFoundError
-from yawyas.reports.plays import PLAY_COLUMNS
+from yawyas.services import ingest
+from yawyas.services.export import PLAY_COLUMNS
 from yawyas.store.db import connect
 from yawyas.store.library import load_inferences
 from yawyas.store.streams import Totals, load_streams, load_totals

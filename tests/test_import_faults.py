@@ -14,7 +14,7 @@ import pytest
 
 from tests import exportkit as kit
 from tests.test_import import dump
-from yawyas import ingest
+from yawyas.services import ingest
 from yawyas.store.db import connect
 from yawyas.store.streams import load_totals
 

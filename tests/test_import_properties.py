@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests import exportkit as kit
 from tests.test_import import dump
-from yawyas import ingest
+from yawyas.services import ingest
 from yawyas.store.db import connect
 
 TRACKS = [("Band", "Song"), ("Band", "Other"), ("Grupo", "Canción"), ("", "")]

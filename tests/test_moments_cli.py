@@ -14,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 import yawyas.cli.commands  # noqa: F401  (registers the commands)
-from yawyas import ingest
 from yawyas.cli import app
 from yawyas.demo import generate_history, write_export
-from yawyas.moments_service import ensure_moments, run_key
+from yawyas.services import ingest
+from yawyas.services.moments import ensure_moments, run_key
 from yawyas.store.db import bump_generation, connect
 from yawyas.store.moments import load_moment_run, load_stream_labels, save_moment_run
 

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yawyas import ingest
 from yawyas.analysis.clock import build_local_times
 from yawyas.analysis.moments import MomentsResult, PreviousMoments, fit_moments
 from yawyas.demo import DemoHistory, generate_history, write_export
+from yawyas.services import ingest
 from yawyas.store.db import connect
 from yawyas.store.spotify import load_playlist_memberships
 from yawyas.store.streams import load_streams

@@ -12,12 +12,12 @@ from typer.testing import CliRunner, Result
 import yawyas.cli.commands  # noqa: F401  (registers the commands)
 from tests.fake_spotify import FakeSpotify
 from tests.fake_spotify.fixtures import free_port, write_token_cache
-from yawyas import ingest
 from yawyas.cli.app import app
 from yawyas.demo import generate_history, write_export
+from yawyas.services import ingest
+from yawyas.services.sync import spotify_config
 from yawyas.settings import load_config, resolve_paths
 from yawyas.store.db import connect
-from yawyas.sync import spotify_config
 
 runner = CliRunner()
 TZ = "Europe/Madrid"

@@ -21,7 +21,7 @@ from yawyas.playlists.generate import (
     now_recipe,
 )
 from yawyas.playlists.listening import build_listening
-from yawyas.playlists.service import build_now
+from yawyas.services.playlists import build_now
 
 RUN = MomentView("run", "Monday run", (0,), 6 * 60 + 30, 8 * 60)
 JAZZ = MomentView("jazz", "Thursday jazz", (3,), 18 * 60 + 30, 20 * 60)

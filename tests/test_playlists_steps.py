@@ -312,7 +312,7 @@ def test_bad_toml_names_the_file(tmp_path: Path) -> None:
 def test_moments_of_another_shape_become_views() -> None:
     from types import SimpleNamespace
 
-    from yawyas.playlists.service import as_views
+    from yawyas.services.playlists import as_views
 
     hours = SimpleNamespace(id="m1", name="Run", days=[5, 6], start_hour=6.5, end_hour=7.5)
     assert as_views(hours) == [MomentView("m1", "Run", (5, 6), 390, 450)]

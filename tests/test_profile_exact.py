@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from yawyas import ingest
 from yawyas.demo import generate_history, write_export
 from yawyas.reports.summary import build_profile
+from yawyas.services import ingest
 from yawyas.store.db import connect
 from yawyas.store.streams import load_streams
 

@@ -12,13 +12,13 @@ import pytest
 from tests.fake_spotify import FakeSpotify, FakeTrack
 from yawyas.errors import SpotifyError
 from yawyas.playlists.generate import Pick, Playlist
-from yawyas.playlists.publish import (
+from yawyas.playlists.recipes import Recipe
+from yawyas.services.publish import (
     RefreshLockedError,
     description,
     publish_playlist,
     refresh_lock,
 )
-from yawyas.playlists.recipes import Recipe
 from yawyas.sources.spotify import RetryPolicy
 from yawyas.store.published import load_published
 

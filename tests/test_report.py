@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 
 import yawyas.cli.commands  # noqa: F401  (registers the commands)
 from tests import exportkit as kit
-from yawyas import ingest
 from yawyas.cli import app
 from yawyas.demo import generate_history, write_export
 from yawyas.errors import BadInputError
@@ -33,6 +32,7 @@ from yawyas.reports.document import (
 from yawyas.reports.html import render_html
 from yawyas.reports.markdown import render_markdown
 from yawyas.reports.summary import build_profile, load_profile_schema
+from yawyas.services import ingest
 from yawyas.store.cache import load_history
 from yawyas.store.db import connect
 from yawyas.store.library import load_inferences

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import yawyas.cli.commands.report as report_command
+import yawyas.services.report as report_service
 from tests.test_report import (
     HOSTILE_ALBUM,
     HOSTILE_ARTIST,
@@ -88,7 +88,7 @@ def test_no_store_name_country_or_day_in_any_anonymized_format(
     assert "ES" in countries
     if moments == "sample":
         # Names in every field of the moments, in their names and in their evidence.
-        monkeypatch.setattr(report_command, "_moments", lambda *a, **k: sample_moments())
+        monkeypatch.setattr(report_service, "moment_documents", lambda *a, **k: sample_moments())
     out = tmp_path / "out"
     out.mkdir()
     for name in ("r.html", "r.md", "r.json"):

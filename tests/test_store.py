@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests import exportkit as kit
-from yawyas import ingest
 from yawyas.errors import StoreError
+from yawyas.services import ingest
 from yawyas.store.cache import load_derived, load_history, save_derived
 from yawyas.store.db import BUSY_TIMEOUT_MS, connect
 from yawyas.store.migrations import MIGRATIONS

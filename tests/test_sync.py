@@ -12,9 +12,9 @@ import pytest
 
 from tests import exportkit as kit
 from tests.fake_spotify import FakePlaylist, FakeSpotify, FakeTrack
-from yawyas import ingest
-from yawyas import sync as core
 from yawyas.errors import BadInputError
+from yawyas.services import ingest
+from yawyas.services import sync as core
 from yawyas.sources.spotify import RetryPolicy
 from yawyas.store.db import load_generation, transaction
 from yawyas.store.dimensions import SOURCE_ID

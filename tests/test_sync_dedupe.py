@@ -15,8 +15,8 @@ import pytest
 
 from tests import exportkit as kit
 from tests.fake_spotify import FakeSpotify, FakeTrack
-from yawyas import ingest
-from yawyas import sync as core
+from yawyas.services import ingest
+from yawyas.services import sync as core
 from yawyas.store.db import transaction
 from yawyas.store.dimensions import SOURCES
 from yawyas.store.spotify import reconcile_api_streams

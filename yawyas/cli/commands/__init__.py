@@ -1,8 +1,17 @@
-"""One module per command group; importing this package registers them all."""
+"""One module per command or command group, named after it; importing registers them."""
 
-import yawyas.cli.commands.account
-import yawyas.cli.commands.history
-import yawyas.cli.commands.moments
-import yawyas.cli.commands.playlists
-import yawyas.cli.commands.profile
-import yawyas.cli.commands.report  # noqa: F401
+from yawyas.cli.commands import (  # noqa: F401
+    account,
+    demo,
+    enrich,
+    evaluate,
+    export,
+    import_,
+    moments,
+    moods,
+    playlist,
+    profile,
+    refresh,
+    report,
+    sync,
+)

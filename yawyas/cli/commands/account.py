@@ -1,75 +1,16 @@
-"""`yawyas login`, `logout`, `whoami`, `sync` and `enrich`: the person's Spotify account.
-
-spotipy and the sync core are imported inside the commands, so that other commands start
-without loading them.
-"""
+"""`yawyas login`, `logout` and `whoami`: the person's Spotify account."""
 
 from __future__ import annotations
 
-import os
-import sys
 import webbrowser
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
 
 from yawyas.cli import output
-from yawyas.cli.app import State, app, state
-
-if TYPE_CHECKING:
-    from yawyas.sources.spotify import RetryPolicy, SpotifyConfig
-
-MaxWait = Annotated[
-    float | None,
-    typer.Option(
-        "--max-wait",
-        min=0,
-        metavar="SECONDS",
-        help="Wait out a Spotify rate limit up to this long; longer: stop and say when to go "
-        "on (default: max_wait_s in the config's spotify section, else 60).",
-    ),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
-
-
-def browser_available() -> bool:
-    """Whether `webbrowser` can show a page to the person at this machine (not over SSH)."""
-    graphical = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    if sys.platform not in ("darwin", "win32") and not graphical:
-        return False  # a text browser would take over the terminal: paste instead
-    if (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY")) and not graphical:
-        return False
-    try:
-        webbrowser.get()
-    except webbrowser.Error:
-        return False
-    return True
-
-
-def _config(st: State, *, require_client_id: bool = True) -> SpotifyConfig:
-    from yawyas import sync as core
-
-    return core.spotify_config(st.paths, st.config, require_client_id=require_client_id)
-
-
-def _policy(st: State, max_wait: float | None, say: Callable[[str], None]) -> RetryPolicy:
-    from yawyas import sync as core
-    from yawyas.sources import spotify as sp
-
-    def on_wait(seconds: float, reason: str) -> None:
-        say(f"waiting {sp.human_s(seconds)} ({reason})")
-
-    return sp.RetryPolicy(max_wait_s=core.max_wait_s(max_wait, st.config), on_wait=on_wait)
+from yawyas.cli.app import app, state
+from yawyas.cli.options import AsJson
+from yawyas.cli.spotify import browser_available, spotify_config
 
 
 @app.command()
@@ -99,7 +40,7 @@ def login(
     from yawyas.sources import spotify as sp
 
     st = state(ctx)
-    config = _config(st)
+    config = spotify_config(st)
     url, pending = sp.authorize_url(config)
     answer: str | None = None
     if not no_browser and browser_available():
@@ -140,7 +81,7 @@ def logout(ctx: typer.Context) -> None:
     """
     from yawyas.sources import spotify as sp
 
-    config = _config(state(ctx), require_client_id=False)
+    config = spotify_config(state(ctx), require_client_id=False)
     if sp.logout(config):
         output.console.print("Logged out of Spotify.")
     else:
@@ -157,7 +98,7 @@ def whoami(ctx: typer.Context, as_json: AsJson = False) -> None:
     from yawyas.store.spotify import load_status
 
     st = state(ctx)
-    config = _config(st)
+    config = spotify_config(st)
     me = sp.fetch_me(sp.make_client(config))
     status = load_status(st.connect()) if st.paths.db.exists() else None
     doc = {
@@ -184,135 +125,3 @@ def whoami(ctx: typer.Context, as_json: AsJson = False) -> None:
             "to go.",
             highlight=False,
         )
-
-
-@app.command()
-def sync(
-    ctx: typer.Context,
-    full: Annotated[
-        bool,
-        typer.Option(
-            "--full",
-            help="Also take today's top lists again and reread every saved track and playlist.",
-        ),
-    ] = False,
-    max_wait: MaxWait = None,
-    as_json: AsJson = False,
-) -> None:
-    """Fetch recently played tracks, top lists, saved tracks and playlists into the store.
-
-    Spotify shows only your last ~50 plays: run it every 30 minutes from cron. It is quiet
-    unless something fails (or stdout is a terminal); --json prints a summary.
-
-    Example: yawyas sync --json
-    """
-    from yawyas import sync as core
-    from yawyas.sources import spotify as sp
-
-    st = state(ctx)
-    config = _config(st)
-    client = sp.make_client(config)
-    with _spinner("Syncing with Spotify", enabled=not as_json) as say:
-        report = core.sync(client, st.connect(), policy=_policy(st, max_wait, say), on_step=say)
-    if report.window_full:
-        output.warn(
-            f"{report.plays_fetched} plays since the last sync and Spotify shows only the last "
-            "50: some may be missing; sync more often (every 30 minutes)."
-        )
-    if as_json:
-        output.print_json(report.as_dict())
-    elif output.console.is_terminal:
-        output.console.print(
-            f"Synced {report.user_id}: {report.streams_added} new streams "
-            f"({report.duplicates} already known), {report.saved_added} newly saved tracks, "
-            f"{report.playlists} playlists ({report.playlists_read} read"
-            + (
-                f", {report.playlists_not_available} not available to this app"
-                if report.playlists_not_available
-                else ""
-            )
-            + ").",
-            markup=False,
-            highlight=False,
-        )
-
-
-@contextmanager
-def _spinner(text: str, enabled: bool) -> Iterator[Callable[[str], None]]:
-    """A spinner with the current step on stderr (nothing when stderr is not a terminal)."""
-    if not enabled or not output.err_console.is_terminal:
-        yield lambda _step: None
-        return
-    with output.err_console.status(text) as status:
-        yield lambda step: status.update(f"{text}: {step}")
-
-
-@app.command()
-def enrich(
-    ctx: typer.Context,
-    max_wait: MaxWait = None,
-    limit: Annotated[
-        int | None, typer.Option(min=1, help="Look up at most this many tracks now.")
-    ] = None,
-    as_json: AsJson = False,
-) -> None:
-    """Look up track and artist details one item at a time, caching each answer.
-
-    Duration, album, release date, ISRC and explicit per track; genres per artist where
-    Spotify still gives them. Resumable: Ctrl-C, a long rate limit or a failing Spotify keep
-    what was fetched, and the next run goes on from there. Tracks sharing an ISRC are
-    counted as one recording.
-
-    Example: yawyas enrich --max-wait 120
-    """
-    from yawyas import sync as core
-    from yawyas.sources import spotify as sp
-
-    st = state(ctx)
-    config = _config(st)
-    client = sp.make_client(config)
-    with _enrich_bar(enabled=not as_json) as (tell, say):
-        report = core.enrich(
-            client, st.connect(), policy=_policy(st, max_wait, say), progress=tell, limit=limit
-        )
-    if as_json:
-        output.print_json(report.as_dict())
-        return
-    output.console.print(
-        f"Enriched {report.tracks_fetched} tracks ({report.tracks_missing} unknown to Spotify) "
-        f"and {report.artists_fetched} artists; {report.tracks_left} tracks and "
-        f"{report.artists_left} artists left.",
-        highlight=False,
-    )
-
-
-@contextmanager
-def _enrich_bar(
-    enabled: bool,
-) -> Iterator[tuple[Callable[[str, int, int], None], Callable[[str], None]]]:
-    """A progress bar with an ETA on stderr (nothing when stderr is not a terminal)."""
-    if not enabled or not output.err_console.is_terminal:
-        yield (lambda _what, _done, _total: None), (lambda _text: None)
-        return
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=output.err_console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-        current: list[str] = []
-
-        def tell(what: str, done: int, total: int) -> None:
-            if what not in tasks:
-                tasks[what] = bar.add_task("", total=total)
-                current[:] = [what]
-            bar.update(tasks[what], completed=done, total=total, description=f"Looking up {what}")
-
-        def say(text: str) -> None:
-            if current:
-                bar.update(tasks[current[0]], description=f"Looking up {current[0]}: {text}")
-
-        yield tell, say

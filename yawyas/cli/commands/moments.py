@@ -43,7 +43,7 @@ def moments(
 
     Example: yawyas moments --tz Europe/Madrid
     """
-    from yawyas.moments_service import load_moments
+    from yawyas.services.moments import load_moments
 
     st = state(ctx)
     zone, travel = st.timezone(tz)

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from yawyas.cli import output
-from yawyas.cli.app import State, app, state
-from yawyas.cli.commands.profile import TzOption
-from yawyas.errors import BadInputError
-
-
-def _moments(st: State, *, tz: str, travel_aware: bool) -> list[dict[str, Any]]:
-    """The store's moments as documents (learned once per history; hidden ones flagged)."""
-    from yawyas.analysis.moments.types import to_document
-    from yawyas.moments_service import load_moments
-
-    view = load_moments(st.connect(), st.config, tz=tz, travel_aware=travel_aware)
-    return [to_document(m) for m in view.moments]
+from yawyas.cli.app import app, state
+from yawyas.cli.options import SinceOption, TopOption, TzOption, UntilOption, YearOption
 
 
 @app.command()
@@ -33,10 +23,10 @@ def report(
         ),
     ],
     tz: TzOption = None,
-    since: Annotated[str | None, typer.Option(help="First local day, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option(help="Last local day, YYYY-MM-DD.")] = None,
-    year: Annotated[int | None, typer.Option(help="One calendar year (local time).")] = None,
-    top: Annotated[int, typer.Option(min=1, max=100, help="Length of top lists.")] = 10,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    year: YearOption = None,
+    top: TopOption = 10,
     anonymize: Annotated[
         bool,
         typer.Option(
@@ -68,50 +58,29 @@ def report(
 
     Example: yawyas report --out 2024.html --year 2024 --anonymize
     """
-    from yawyas.reports.document import (
-        build_known_names,
-        build_report,
-        report_format,
-        select_moments,
-        write_report,
-    )
-    from yawyas.reports.summary import build_profile
-    from yawyas.store.cache import load_history
-    from yawyas.store.library import load_inferences
-    from yawyas.store.spotify import load_playlist_memberships
+    from yawyas.services.report import write_store_report
 
-    report_format(out)
-    if keep_names and not anonymize:
-        raise BadInputError("--keep-names only applies together with --anonymize; add it.")
     st = state(ctx)
     zone, travel = st.timezone(tz)
-    conn = st.connect()
     with output.status("Building the report..."):
-        streams = load_history(conn)
-        profile = build_profile(
-            streams, tz=zone, travel_aware=travel, since=since, until=until, year=year, top_n=top
-        )
-        moments = (
-            select_moments(_moments(st, tz=zone, travel_aware=travel), profile["period"])
-            if with_moments
-            else None
-        )
-        known = (
-            build_known_names(streams, (name for name, _ in load_playlist_memberships(conn)))
-            if anonymize
-            else None
-        )
-        doc = build_report(
-            profile,
-            moments=moments,
-            inferences=load_inferences(conn),
+        written = write_store_report(
+            st.connect(),
+            st.config,
+            out,
+            tz=zone,
+            travel_aware=travel,
+            since=since,
+            until=until,
+            year=year,
+            top=top,
             anonymize=anonymize,
             keep_names=keep_names,
-            known_names=known,
+            with_moments=with_moments,
         )
-        written = write_report(doc, out)
     if as_json:
-        output.print_json({"files": [str(p) for p in written], "privacy": doc["privacy"]})
+        output.print_json(
+            {"files": [str(p) for p in written.files], "privacy": written.document["privacy"]}
+        )
         return
-    for path in written:
+    for path in written.files:
         output.console.print(f"Wrote {escape(str(path))}", highlight=False)

@@ -38,9 +38,9 @@ from yawyas.playlists.listening import (
     save_listening,
 )
 from yawyas.playlists.moods import Mood, build_moods
-from yawyas.playlists.publish import PublishResult, publish_playlist
 from yawyas.playlists.recipes import Recipe
 from yawyas.playlists.steps import build_colisten
+from yawyas.services.publish import PublishResult, publish_playlist
 from yawyas.settings import Config
 from yawyas.store.cache import listening_cache_path, load_history
 from yawyas.store.metadata import load_item_genres, load_track_flags
@@ -122,7 +122,7 @@ def load_listening(conn: sqlite3.Connection, tz: str) -> Listening:
 def load_moments(conn: sqlite3.Connection, tz: str, config: Config | None) -> list[MomentView]:
     """The person's moments (learned, or cached in the store), one MomentView per window,
     with their own names and hidden flags from the config."""
-    from yawyas import moments_service
+    from yawyas.services import moments as moments_service
 
     view = moments_service.load_moments(conn, config or Config(path=Path("config.toml")), tz=tz)
     return [v for obj in view.moments for v in as_views(obj)]
@@ -265,7 +265,7 @@ def evaluate_history(
     """`evaluate` of the store's history: the cutoff from `cutoff` (a local day) or
     `holdout_days`, and the moments learned again from the plays before it only, so that
     `now` knows nothing of the held-out weeks."""
-    from yawyas import moments_service
+    from yawyas.services import moments as moments_service
 
     ctx = build_context(conn, tz, with_moods=False, config=config, with_moments=False)
     cutoff_s = cutoff_seconds(ctx.listening, tz, cutoff, holdout_days)

@@ -1,4 +1,4 @@
-"""`yawyas import` and `yawyas export plays`: getting history in and out."""
+"""`yawyas import`: getting history in."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from rich.table import Table
 
 from yawyas.cli import output
 from yawyas.cli.app import app, state
+from yawyas.cli.options import AsJson
 
 if TYPE_CHECKING:
-    from yawyas.ingest import ImportReport
-
-export_app = typer.Typer(help="Write your data out for other tools.", no_args_is_help=True)
-app.add_typer(export_app, name="export")
+    from yawyas.services.ingest import ImportReport
 
 
 @app.command("import")
@@ -26,7 +24,7 @@ def import_(
         bool,
         typer.Option("--keep-going", help="Import the good files even when some are bad."),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Import Spotify privacy exports (zips, folders or JSON files) into the local store.
 
@@ -34,7 +32,7 @@ def import_(
 
     Example: yawyas import ~/Downloads/my_spotify_data.zip
     """
-    from yawyas import ingest
+    from yawyas.services import ingest
 
     st = state(ctx)
     conn = st.connect()
@@ -100,31 +98,3 @@ def _render_report(report: ImportReport) -> None:
         + (f", {first[:10]} to {last[:10]}." if first and last else "."),
         highlight=False,
     )
-
-
-@export_app.command("plays")
-def export_plays(
-    ctx: typer.Context,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="File to write: .csv, .parquet or .jsonl.")
-    ],
-    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (UTC).")] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Last day, YYYY-MM-DD (UTC), inclusive.")
-    ] = None,
-    tz: Annotated[
-        str | None,
-        typer.Option("--tz", help="Timezone of local_time (IANA name), or 'auto' (travel-aware)."),
-    ] = None,
-) -> None:
-    """Write the clean history, one row per stream, as CSV, Parquet or JSON lines.
-
-    Example: yawyas export plays --out plays.csv --since 2024-01-01
-    """
-    from yawyas.reports import plays as plays_report
-
-    st = state(ctx)
-    zone, travel = st.timezone(tz)
-    conn = st.connect()
-    n = plays_report.write_plays(conn, out, since=since, until=until, tz=zone, travel_aware=travel)
-    output.err_console.print(f"Wrote {n:,} streams to {out}.", highlight=False)

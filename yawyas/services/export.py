@@ -40,7 +40,7 @@ def build_plays_frame(
 ) -> pd.DataFrame:
     """The export's rows: played_at as UTC 'YYYY-MM-DDTHH:MM:SSZ' of the end, in time order,
     with `local_time` (local start, ISO 8601 with offset, in `tz`) and `moment` (its id)."""
-    from yawyas.moments_service import plays_moment_columns
+    from yawyas.services.moments import plays_moment_columns
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     frame = load_streams(

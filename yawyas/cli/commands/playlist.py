@@ -1,0 +1,182 @@
+"""`yawyas playlist init|preview|now|publish`: playlists for your moods and moments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from yawyas.cli import output
+from yawyas.cli.app import app, state
+from yawyas.cli.options import AsJson, AtOption, MaxWait, TzOption
+from yawyas.cli.playlists import (
+    exit_on_failures,
+    load_recipes,
+    playlist_context,
+    render_playlist,
+    tracks_json,
+)
+from yawyas.cli.spotify import client, retry_policy
+
+playlist_app = typer.Typer(
+    help="Playlists for your moods and moments, previewed here and published to your account."
+    "\n\nExample: yawyas playlist now",
+    no_args_is_help=True,
+)
+
+app.add_typer(playlist_app, name="playlist")
+
+
+@playlist_app.command("init")
+def init(
+    ctx: typer.Context,
+    tz: TzOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter playlists.toml from your moments and moods.
+
+    Example: yawyas playlist init
+    """
+    from yawyas.errors import BadInputError
+    from yawyas.playlists.recipes import recipes_path, starter_recipes
+
+    st = state(ctx)
+    path = recipes_path(st.paths.config_dir)
+    if path.exists() and not force:
+        raise BadInputError(f"{path} exists; edit it, or use --force to start again.")
+    _, context = playlist_context(st, tz)
+    text = starter_recipes(
+        list(dict.fromkeys((m.id, m.name) for m in context.moments)),
+        [m.name for m in context.moods],
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    output.console.print(
+        f"Wrote {path}: edit it, then `yawyas playlist preview KEY`.", highlight=False
+    )
+
+
+@playlist_app.command("preview")
+def preview(
+    ctx: typer.Context,
+    recipe: Annotated[str, typer.Argument(help="The recipe's key or playlist name.")],
+    tz: TzOption = None,
+    at: AtOption = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show a recipe's playlist with the reason for every track, without publishing it.
+
+    Example: yawyas playlist preview weekend-run
+    """
+    from yawyas.playlists.recipes import find_recipe
+    from yawyas.services.playlists import build_recipe, local_now, parse_local
+
+    st = state(ctx)
+    path, recipes = load_recipes(st)
+    chosen = find_recipe(recipes, recipe, path)
+    zone, context = playlist_context(st, tz, with_moods=chosen.mood is not None)
+    when = parse_local(at) if at else local_now(zone)
+    playlist = build_recipe(context, chosen, at=when)
+    if as_json:
+        output.print_json(
+            {
+                "recipe": chosen.key,
+                "name": chosen.name,
+                "source": playlist.source,
+                "tracks": tracks_json(playlist),
+            }
+        )
+        return
+    render_playlist(f"{chosen.name} ({chosen.source}, {len(playlist.tracks)} tracks)", playlist)
+
+
+@playlist_app.command("now")
+def now(
+    ctx: typer.Context,
+    at: AtOption = None,
+    size: Annotated[int, typer.Option("--size", min=1, max=500, help="How many tracks.")] = 50,
+    tz: TzOption = None,
+    as_json: AsJson = False,
+) -> None:
+    """The playlist for this moment: what you play at this time on days like today.
+
+    Example: yawyas playlist now --at "2026-11-06 22:00" --size 20
+    """
+    from yawyas.services.playlists import build_now, local_now, parse_local
+
+    st = state(ctx)
+    zone, context = playlist_context(st, tz, with_moods=False)
+    when = parse_local(at) if at else local_now(zone)
+    moment, playlist = build_now(context, when, size)
+    if as_json:
+        output.print_json({"moment": moment, "tracks": tracks_json(playlist)})
+        return
+    render_playlist(f"Now: {moment} ({when:%a %Y-%m-%d %H:%M})", playlist)
+
+
+@playlist_app.command("publish")
+def publish(
+    ctx: typer.Context,
+    recipe: Annotated[str | None, typer.Argument(help="The recipe's key or name.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Publish every recipe.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change on Spotify; write nothing.")
+    ] = False,
+    tz: TzOption = None,
+    max_wait: MaxWait = None,
+    as_json: AsJson = False,
+) -> None:
+    """Publish recipes to your Spotify account: created once (private unless the recipe says
+    public = true), then replaced in place on every publish.
+
+    Example: yawyas playlist publish weekend-run --dry-run
+    """
+    from yawyas.errors import BadInputError
+    from yawyas.playlists.recipes import find_recipe
+    from yawyas.services.playlists import local_now, publish_recipes
+
+    st = state(ctx)
+    path, recipes = load_recipes(st)
+    if every == (recipe is not None):
+        raise BadInputError("Name one recipe, or use --all.")
+    chosen = recipes if every else [find_recipe(recipes, recipe or "", path)]
+    if not chosen:
+        raise BadInputError(f"No recipes in {path}: run `yawyas playlist init` first.")
+    spotify = client(st)
+    zone, context = playlist_context(st, tz, with_moods=any(r.mood for r in chosen))
+    outcomes = publish_recipes(
+        spotify,
+        st.connect(),
+        context,
+        chosen,
+        at=local_now(zone),
+        dry_run=dry_run,
+        policy=retry_policy(st, max_wait),
+    )
+    if as_json:
+        output.print_json(
+            [
+                {"recipe": o.recipe, "error": o.error, **(o.result.as_dict() if o.result else {})}
+                for o in outcomes
+            ]
+        )
+    else:
+        for o in outcomes:
+            if o.result is None:
+                continue
+            r = o.result
+            if dry_run:
+                what = "would create it" if r.created else "would update it"
+                output.console.print(
+                    f"{r.name}: {what}: +{len(r.added)} -{len(r.removed)}"
+                    + (" (new order)" if r.reordered else ""),
+                    highlight=False,
+                )
+                for uri in r.added[:20]:
+                    output.console.print(f"  + {uri}", highlight=False)
+                for uri in r.removed[:20]:
+                    output.console.print(f"  - {uri}", highlight=False)
+            else:
+                verb = "created" if r.created else "updated" if r.written else "unchanged"
+                output.console.print(f"{r.name}: {verb}, {r.tracks} tracks.", highlight=False)
+    exit_on_failures(outcomes)

@@ -1,0 +1,44 @@
+"""`yawyas refresh`: publish every recipe, for cron."""
+
+from __future__ import annotations
+
+import typer
+
+from yawyas.cli.app import app, state
+from yawyas.cli.options import MaxWait, TzOption
+from yawyas.cli.playlists import exit_on_failures, load_recipes, playlist_context
+from yawyas.cli.spotify import client, retry_policy
+
+
+@app.command()
+def refresh(
+    ctx: typer.Context,
+    tz: TzOption = None,
+    max_wait: MaxWait = None,
+) -> None:
+    """Publish every recipe, for cron: silent unless something fails.
+
+    Exit codes: 0 all published; 1 a recipe or Spotify failed (each named on stderr);
+    2 bad recipes file or settings; 3 another refresh is still running (nothing done).
+
+    Example: yawyas refresh
+    """
+    from yawyas.services.playlists import local_now, publish_recipes
+    from yawyas.services.publish import refresh_lock
+
+    st = state(ctx)
+    with refresh_lock(st.paths.data_dir):
+        _, recipes = load_recipes(st)
+        if not recipes:
+            return
+        spotify = client(st)
+        zone, context = playlist_context(st, tz, with_moods=any(r.mood for r in recipes))
+        outcomes = publish_recipes(
+            spotify,
+            st.connect(),
+            context,
+            recipes,
+            at=local_now(zone),
+            policy=retry_policy(st, max_wait),
+        )
+    exit_on_failures(outcomes)

@@ -1,0 +1,63 @@
+"""What the playlist commands share: the context the steps need, recipes, and how a playlist
+is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.table import Table
+
+from yawyas.cli import output
+from yawyas.cli.app import State
+
+if TYPE_CHECKING:
+    from yawyas.playlists.generate import Context, Playlist
+
+
+def playlist_context(st: State, tz: str | None, *, with_moods: bool = True) -> tuple[str, Context]:
+    from yawyas.services.playlists import build_context
+
+    zone, _travel = st.timezone(tz)
+    with output.status("Reading your listening..."):
+        context = build_context(st.connect(), zone, with_moods=with_moods, config=st.config)
+        return zone, context
+
+
+def tracks_json(playlist: Playlist) -> list[dict[str, Any]]:
+    return [
+        {"uri": t.uri, "track_name": t.track_name, "artist_name": t.artist_name, "why": t.why}
+        for t in playlist.tracks
+    ]
+
+
+def render_playlist(title: str, playlist: Playlist) -> None:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Track")
+    table.add_column("Artist")
+    table.add_column("Why", overflow="fold")
+    for i, t in enumerate(playlist.tracks, 1):
+        table.add_row(str(i), t.track_name, t.artist_name, t.why)
+    output.console.print(table)
+    if not playlist.tracks:
+        output.console.print("No tracks fit: the history holds nothing for this source yet.")
+
+
+def load_recipes(st: State) -> tuple[Any, list[Any]]:
+    from yawyas.playlists.recipes import read_recipes, recipes_path
+
+    path = recipes_path(st.paths.config_dir)
+    return path, read_recipes(path)
+
+
+def exit_on_failures(outcomes: Sequence[Any]) -> None:
+    """Name every recipe that failed on stderr, then exit 1 if any did."""
+    from yawyas.errors import YawyasError
+
+    failed = [o for o in outcomes if o.error]
+    for o in failed:
+        output.error(f"{o.recipe}: {o.error}")
+    if failed:
+        raise typer.Exit(YawyasError.exit_code)
