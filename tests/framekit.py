@@ -6,6 +6,8 @@ from typing import Any
 
 import pandas as pd
 
+from yawyas.analysis.moments.types import Moment, Window
+
 DEFAULTS: dict[str, Any] = {
     "played_at": 0,
     "ms_played": 60_000,
@@ -39,3 +41,14 @@ def streams(*rows: dict[str, Any], **defaults: Any) -> pd.DataFrame:
 def utc(text: str) -> int:
     """Unix seconds of a UTC wall-clock text."""
     return int(pd.Timestamp(text, tz="UTC").timestamp())
+
+
+def moment(id: str, name: str, *windows: tuple[tuple[int, ...], int, int], **stats: Any) -> Moment:
+    """A moment with only what the playlist steps read: an id, a name and weekly windows
+    (days, start minute, end minute); statistics as keywords when a test needs them."""
+    return Moment(
+        id=id,
+        generated_name=name,
+        windows=tuple(Window(days, start, end) for days, start, end in windows),
+        **stats,
+    )

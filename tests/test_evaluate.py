@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 
+from tests.framekit import moment
 from tests.test_playlists_steps import MONDAY, frame, weekly
 from yawyas.demo import PERSONAS, generate_history, write_export
 from yawyas.errors import BadInputError
 from yawyas.playlists.evaluate import evaluate, recent_tracks, top_tracks
-from yawyas.playlists.generate import Context, MomentView
+from yawyas.playlists.generate import Context
 from yawyas.playlists.listening import DAY_S, build_listening
 from yawyas.playlists.steps import build_colisten
 from yawyas.services import ingest
@@ -55,8 +56,8 @@ def test_a_history_without_routine_is_never_below_the_top_baseline() -> None:
     result = evaluate(ctx.listening, ctx)
     assert result.now >= result.top
     # with a moment that holds nothing special, the everyday taste serves the other hours
-    moment = MomentView("m", "Mon, Wed evenings", (0, 2), 17 * 60, 19 * 60)
-    result = evaluate(ctx.listening, replace(ctx, moments=(moment,)))
+    weekly_moment = moment("m", "Mon, Wed evenings", ((0, 2), 17 * 60, 19 * 60))
+    result = evaluate(ctx.listening, replace(ctx, moments=(weekly_moment,)))
     assert result.moments == 1
     assert result.now >= result.top
 

@@ -17,9 +17,9 @@ from yawyas.analysis.moments import (
     Moment,
     Window,
     apply_overrides,
-    find_moment,
     fit_moments,
     from_document,
+    moment_at,
     to_document,
 )
 from yawyas.analysis.moments.describe import Facts
@@ -71,20 +71,20 @@ def moment(id_: str, window: Window, **extra: Any) -> Moment:
     return Moment(id=id_, generated_name=f"name {id_}", windows=(window,), **{**base, **extra})
 
 
-def test_find_moment_prefers_the_device_then_the_narrowest_window() -> None:
+def test_moment_at_prefers_the_device_then_the_narrowest_window() -> None:
     evenings = Window(days=(0, 1, 2, 3, 4, 5, 6), start_minute=18 * 60, end_minute=23 * 60)
     gym = moment("gym", Window((0, 2, 4), 18 * 60, 20 * 60), device="phone")
     kitchen = moment("kitchen", Window((1, 3), 18 * 60, 20 * 60), device="speaker")
     broad = moment("broad", evenings, device="speaker")
     moments = [broad, gym, kitchen]
     monday = datetime(2026, 5, 4, 18, 30)
-    assert find_moment(moments, monday) is gym
-    assert find_moment(moments, monday, device="speaker") is broad
-    assert find_moment(moments, datetime(2026, 5, 5, 18, 30)) is kitchen  # Tuesday
-    assert find_moment(moments, datetime(2026, 5, 4, 9, 0)) is None
+    assert moment_at(moments, monday) is gym
+    assert moment_at(moments, monday, device="speaker") is broad
+    assert moment_at(moments, datetime(2026, 5, 5, 18, 30)) is kitchen  # Tuesday
+    assert moment_at(moments, datetime(2026, 5, 4, 9, 0)) is None
     hidden = apply_overrides(moments, {"gym": {"hidden": True}})
-    assert find_moment(hidden, monday) is not None
-    assert find_moment(hidden, monday).id == "broad"  # type: ignore[union-attr]
+    assert moment_at(hidden, monday) is not None
+    assert moment_at(hidden, monday).id == "broad"  # type: ignore[union-attr]
 
 
 def test_overrides_rename_and_hide() -> None:

@@ -3,41 +3,45 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.framekit import moment
 from tests.test_playlists_steps import MONDAY, frame, names, weekly
+from yawyas.analysis.moments.types import Moment
 from yawyas.playlists import steps
 from yawyas.playlists.generate import (
     Context,
-    MomentView,
     build_playlist,
     everyday_mask,
     everyday_taste,
+    moment_holds,
     now_recipe,
 )
 from yawyas.playlists.listening import build_listening
 from yawyas.services.playlists import build_now
 
-RUN = MomentView("run", "Monday run", (0,), 6 * 60 + 30, 8 * 60)
-JAZZ = MomentView("jazz", "Thursday jazz", (3,), 18 * 60 + 30, 20 * 60)
-LATE = MomentView("late", "Friday late", (4,), 23 * 60, 90)
+RUN = moment("run", "Monday run", ((0,), 6 * 60 + 30, 8 * 60))
+JAZZ = moment("jazz", "Thursday jazz", ((3,), 18 * 60 + 30, 20 * 60))
+LATE = moment("late", "Friday late", ((4,), 23 * 60, 90))
 
 
-@pytest.mark.parametrize("moment", [RUN, JAZZ, LATE])
-def test_holds_agrees_with_contains_on_every_quarter_hour(moment: MomentView) -> None:
+@pytest.mark.parametrize("weekly_moment", [RUN, JAZZ, LATE])
+def test_holds_agrees_with_contains_on_every_quarter_hour(weekly_moment: Moment) -> None:
     grid = list(itertools.product(range(7), range(0, 1440, 15)))
     weekday = np.array([d for d, _ in grid])
     minute = np.array([m for _, m in grid])
-    expected = [moment.contains(d, m) for d, m in grid]
-    assert moment.holds(weekday, minute).tolist() == expected
-    length = (moment.end_minute - moment.start_minute) % 1440
-    assert sum(expected) == len(moment.days) * length // 15  # windows start on quarter hours
-    assert moment.contains(5, 60) is (moment is LATE)  # Saturday 01:00 is Friday night
+    monday = datetime(2026, 6, 1)
+    expected = [weekly_moment.contains(monday + timedelta(days=d, minutes=m)) for d, m in grid]
+    assert moment_holds(weekly_moment, weekday, minute).tolist() == expected
+    (window,) = weekly_moment.windows
+    assert sum(expected) == len(window.days) * window.minutes // 15  # on quarter hours
+    saturday_1am = monday + timedelta(days=5, hours=1)
+    assert weekly_moment.contains(saturday_1am) is (weekly_moment is LATE)  # Friday night
 
 
 def test_everyday_plays_are_the_ones_no_moment_holds() -> None:
@@ -117,7 +121,7 @@ def test_now_outside_every_moment_plays_everyday_taste() -> None:
 
 def test_a_moment_holding_every_play_falls_back_to_the_neighbourhood() -> None:
     lis = build_listening(weekly(4), "UTC")
-    near_noon = MomentView("noon", "Noon", tuple(range(7)), 11 * 60, 13 * 60)
+    near_noon = moment("noon", "Noon", (tuple(range(7)), 11 * 60, 13 * 60))
     ctx = Context(lis, moments=(RUN, JAZZ, near_noon))
     assert not everyday_mask(lis, ctx.moments).any()
     at = (MONDAY + timedelta(days=30, hours=15)).replace(tzinfo=None)

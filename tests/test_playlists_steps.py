@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.framekit import moment
+from yawyas.analysis.moments.types import moment_at
 from yawyas.errors import BadInputError, NotFoundError
 from yawyas.playlists import steps
 from yawyas.playlists.generate import (
     Context,
-    MomentView,
     build_playlist,
-    moment_at,
     neighbourhood_weights,
     now_recipe,
 )
@@ -235,22 +235,22 @@ def test_unknown_seeds_mood_and_moment_say_so(context: Context) -> None:
 
 
 def test_moment_recipe_uses_the_window(listening: Listening) -> None:
-    moment = MomentView("thu_jazz", "Thursday jazz", (3,), 18 * 60 + 30, 20 * 60)
-    ctx = Context(listening, steps.build_colisten(listening), moments=(moment,))
+    jazz = moment("thu_jazz", "Thursday jazz", ((3,), 18 * 60 + 30, 20 * 60))
+    ctx = Context(listening, steps.build_colisten(listening), moments=(jazz,))
     playlist = build_playlist(
         Recipe(key="j", name="j", moment="Thursday jazz", size=6, max_per_artist=0), ctx
     )
     assert sorted(names(playlist)) == [f"jazz {k}" for k in range(6)]
     assert "in Thursday jazz (Thu 18:30-20:00)" in playlist.tracks[0].why
-    assert moment_at((moment,), datetime(2026, 6, 4, 19, 0)) == moment
-    assert moment_at((moment,), datetime(2026, 6, 5, 19, 0)) is None
+    assert moment_at((jazz,), datetime(2026, 6, 4, 19, 0)) == jazz
+    assert moment_at((jazz,), datetime(2026, 6, 5, 19, 0)) is None
 
 
 def test_moment_window_past_midnight() -> None:
-    m = MomentView("late", "Late", (4,), 23 * 60, 60)
-    assert m.contains(4, 23 * 60 + 30)
-    assert m.contains(5, 30)
-    assert not m.contains(4, 30)
+    m = moment("late", "Late", ((4,), 23 * 60, 60))
+    assert m.contains(datetime(2026, 6, 5, 23, 30))  # Friday
+    assert m.contains(datetime(2026, 6, 6, 0, 30))  # Saturday, still Friday night
+    assert not m.contains(datetime(2026, 6, 5, 0, 30))
 
 
 # ----- recipes ---------------------------------------------------------------------------------
@@ -309,39 +309,9 @@ def test_bad_toml_names_the_file(tmp_path: Path) -> None:
         read_recipes(path)
 
 
-def test_moments_of_another_shape_become_views() -> None:
-    from types import SimpleNamespace
-
-    from yawyas.services.playlists import as_views
-
-    hours = SimpleNamespace(id="m1", name="Run", days=[5, 6], start_hour=6.5, end_hour=7.5)
-    assert as_views(hours) == [MomentView("m1", "Run", (5, 6), 390, 450)]
-    two = SimpleNamespace(
-        id="m2",
-        name="",
-        hidden=False,
-        windows=(
-            SimpleNamespace(days=(4,), start_minute=1380, end_minute=30),
-            SimpleNamespace(days=(5,), start_minute=1320, end_minute=1440),
-        ),
-    )
-    assert as_views(two) == [
-        MomentView("m2", "m2", (4,), 1380, 30),
-        MomentView("m2", "m2", (5,), 1320, 0),
-    ]
-    assert (
-        as_views(SimpleNamespace(id="h", hidden=True, days=(1,), start_minute=0, end_minute=60))
-        == []
-    )
-    assert as_views(SimpleNamespace(id="x")) == []
-
-
 def test_a_moment_with_two_windows_draws_from_both(listening: Listening) -> None:
-    windows = (
-        MomentView("mix", "Mix", (0,), 6 * 60 + 30, 7 * 60 + 30),
-        MomentView("mix", "Mix", (3,), 18 * 60 + 30, 20 * 60),
-    )
-    ctx = Context(listening, moments=windows)
+    mix = moment("mix", "Mix", ((0,), 6 * 60 + 30, 7 * 60 + 30), ((3,), 18 * 60 + 30, 20 * 60))
+    ctx = Context(listening, moments=(mix,))
     recipe = Recipe(key="m", name="m", moment="mix", size=12, max_per_artist=0)
     playlist = build_playlist(recipe, ctx)
     assert sorted(names(playlist)) == sorted(

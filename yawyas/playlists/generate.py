@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import numpy.typing as npt
 
+from yawyas.analysis.moments.types import Moment, Window, moment_at
 from yawyas.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -53,34 +54,25 @@ DAY_NAMES: Final = (
 )
 
 
-@dataclass(frozen=True)
-class MomentView:
-    """What the playlist steps need of a moment: a weekly window in local time.
-
-    `start_minute` / `end_minute` are minutes of the local day; an end before the start runs
-    past midnight (into the next day). `tracks` are track names typical of it, if known.
-    """
-
-    id: str
-    name: str
-    days: tuple[int, ...]  # Monday = 0
-    start_minute: int
-    end_minute: int
-    playlists: tuple[str, ...] = ()
-
-    def contains(self, weekday: int, minute: int) -> bool:
-        """Whether a local weekday and minute fall in the window."""
-        return bool(self.holds(np.asarray(weekday), np.asarray(minute)))
-
-    def holds(self, weekday: IntArray, minute: IntArray) -> BoolArray:
-        """Per element: whether that local weekday and minute fall in the window."""
-        on_day = np.isin(weekday, self.days)
-        if self.start_minute <= self.end_minute:
-            out: BoolArray = on_day & (minute >= self.start_minute) & (minute < self.end_minute)
-            return out
-        day_before = np.isin((weekday - 1) % 7, self.days)
-        out = (on_day & (minute >= self.start_minute)) | (day_before & (minute < self.end_minute))
+def window_holds(window: Window, weekday: IntArray, minute: IntArray) -> BoolArray:
+    """Per element: whether that local weekday and minute of the day fall in the window (a
+    window that crosses midnight holds the small hours of the day after its days)."""
+    on_day = np.isin(weekday, window.days)
+    start, end = window.start_minute, window.end_minute
+    if not window.crosses_midnight:
+        out: BoolArray = on_day & (minute >= start) & (minute < end)
         return out
+    day_before = np.isin((weekday - 1) % 7, window.days)
+    out = (on_day & (minute >= start)) | (day_before & (minute < end))
+    return out
+
+
+def moment_holds(moment: Moment, weekday: IntArray, minute: IntArray) -> BoolArray:
+    """Per element: whether that local weekday and minute fall in one of the moment's windows."""
+    out = np.zeros(np.shape(weekday), dtype=bool)
+    for window in moment.windows:
+        out |= window_holds(window, weekday, minute)
+    return out
 
 
 @dataclass(frozen=True)
@@ -93,7 +85,7 @@ class Context:
     explicit: Mapping[int, bool] = field(default_factory=dict)  # track -> explicit, if known
     duration_ms: Mapping[int, int] = field(default_factory=dict)  # track -> duration, if known
     moods: Sequence[Mood] = ()
-    moments: Sequence[MomentView] = ()
+    moments: Sequence[Moment] = ()  # the person's moments, hidden ones left out
 
 
 @dataclass(frozen=True)
@@ -180,26 +172,27 @@ def taste_boost(listening: Listening, fit: FloatArray, now_s: int) -> FloatArray
     return out
 
 
-def moment_weights(listening: Listening, moment: MomentView) -> FloatArray:
-    """One weight per play: 1 inside the moment's window, fading to 0 within an hour of it."""
+def moment_weights(listening: Listening, moment: Moment) -> FloatArray:
+    """One weight per play: 1 inside one of the moment's windows, fading to 0 within an hour."""
     out = np.zeros(len(listening.track), dtype=np.float64)
-    start, end = moment.start_minute, moment.end_minute
-    length = (end - start) % 1440 or 1440
-    centre = (start + length // 2) % 1440
-    for day in moment.days:
-        delta = (listening.minute - centre + 720) % 1440 - 720
-        anchor = (listening.weekday * 1440 + listening.minute - delta) // 1440 % 7
-        outside = np.maximum(np.abs(delta) - length / 2, 0)
-        w = np.clip(1 - outside / 60, 0, 1) * (anchor == day)
-        out = np.maximum(out, w)
+    for window in moment.windows:
+        start, end = window.start_minute, window.end_minute
+        length = (end - start) % 1440 or 1440
+        centre = (start + length // 2) % 1440
+        for day in window.days:
+            delta = (listening.minute - centre + 720) % 1440 - 720
+            anchor = (listening.weekday * 1440 + listening.minute - delta) // 1440 % 7
+            outside = np.maximum(np.abs(delta) - length / 2, 0)
+            w = np.clip(1 - outside / 60, 0, 1) * (anchor == day)
+            out = np.maximum(out, w)
     return out
 
 
-def everyday_mask(listening: Listening, moments: Sequence[MomentView]) -> BoolArray:
+def everyday_mask(listening: Listening, moments: Sequence[Moment]) -> BoolArray:
     """Per play: True when its local start falls in no moment's window (everyday listening)."""
     out = np.ones(len(listening.track), dtype=bool)
     for m in moments:
-        out &= ~m.holds(listening.weekday, listening.minute)
+        out &= ~moment_holds(m, listening.weekday, listening.minute)
     return out
 
 
@@ -267,21 +260,20 @@ def when_words(weekday: int, minute: int) -> str:
     return f"around {minute // 60:02d}:{minute % 60:02d} on {DAY_NAMES[weekday]}"
 
 
-def moment_words(moment: MomentView) -> str:
-    """'in Weekend run (Sat, Sun 06:30-07:30)'."""
-    days = ", ".join(DAY_NAMES[d][:3] for d in sorted(moment.days))
-    s, e = moment.start_minute, moment.end_minute
-    return f"in {moment.name} ({days} {s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d})"
+def moment_words(moment: Moment) -> str:
+    """'in Weekend run (Sat, Sun 06:30-07:30)'; 'and 1 more' for a moment of several windows."""
+    first = moment.windows[0].describe() if moment.windows else ""
+    more = f" and {len(moment.windows) - 1} more" if len(moment.windows) > 1 else ""
+    return f"in {moment.name} ({first}{more})"
 
 
-def find_moment(moments: Sequence[MomentView], key: str) -> tuple[MomentView, ...]:
-    """The windows of the moment whose id or name is `key` (any case): a moment with several
-    windows comes as one MomentView per window, all with its id and name."""
+def moment_named(moments: Sequence[Moment], key: str) -> Moment:
+    """The moment whose id or name is `key` (any case)."""
     wanted = key.strip().casefold()
-    found = tuple(m for m in moments if wanted in (m.id.casefold(), m.name.casefold()))
-    if found:
-        return found
-    known = ", ".join(dict.fromkeys(m.id for m in moments)) or "none found"
+    for m in moments:
+        if wanted in (m.id.casefold(), m.name.casefold()):
+            return m
+    known = ", ".join(m.id for m in moments) or "none found"
     raise NotFoundError(f"No moment {key!r} (moments: {known}).")
 
 
@@ -312,14 +304,11 @@ def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) 
     lis = ctx.listening
     fresh = recency(lis, now_s, steps.RECENCY_HALF_LIFE_DAYS)
     if recipe.moment:
-        windows = find_moment(ctx.moments, recipe.moment)
-        inside = np.maximum.reduce([moment_weights(lis, m) for m in windows])
+        moment = moment_named(ctx.moments, recipe.moment)
+        inside = moment_weights(lis, moment)
         w = inside * fresh
         fit = np.bincount(lis.track, weights=w, minlength=lis.n_tracks).astype(np.float64)
-        words = moment_words(windows[0])
-        if len(windows) > 1:
-            words = words[:-1] + f" and {len(windows) - 1} more)"
-        return Source(w, inside >= 1, taste_boost(lis, fit, now_s), words, {})
+        return Source(w, inside >= 1, taste_boost(lis, fit, now_s), moment_words(moment), {})
     if recipe.mood:
         mood = find_mood(ctx.moods, recipe.mood)
         scores = mood.scores(lis.n_tracks)[lis.track]
@@ -358,7 +347,7 @@ def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) 
 
 def _everyday_source(
     lis: Listening,
-    moments: tuple[MomentView, ...],
+    moments: tuple[Moment, ...],
     nearby: FloatArray,
     fresh: FloatArray,
     now_s: int,
@@ -432,15 +421,6 @@ def build_playlist(
         for track, why, score, bucket in zip(*columns, strict=True)
     )
     return Playlist(recipe.key, recipe.name, source.where, tracks)
-
-
-def moment_at(moments: Sequence[MomentView], at: datetime) -> MomentView | None:
-    """The moment whose window holds the local datetime `at`, or None."""
-    minute = at.hour * 60 + at.minute
-    for m in moments:
-        if m.contains(at.weekday(), minute):
-            return m
-    return None
 
 
 def now_recipe(size: int) -> Recipe:

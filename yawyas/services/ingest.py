@@ -18,18 +18,17 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import numpy as np
 import orjson
 
 from yawyas.errors import BadInputError, YawyasError
 from yawyas.sources import exports
+from yawyas.sources.files import ExportEntry, find_entries
 from yawyas.store.db import bump_generation, transaction
 from yawyas.store.dimensions import KIND_ID, SOURCE_ID, Dimensions
 from yawyas.store.imports import (
@@ -54,24 +53,8 @@ from yawyas.store.streams import (
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
-_EPOCH = date(1970, 1, 1)
-
 # Above this many bytes, files are read and parsed in worker processes while this one saves.
 PARALLEL_BYTES = 64 * 1024 * 1024
-
-
-def parse_end_minute(end_time: Any) -> int | None:
-    """Unix minutes of an account-data `endTime` ("2024-01-31 18:05", UTC)."""
-    if not isinstance(end_time, str) or len(end_time) < 16:
-        return None
-    try:
-        day = (date.fromisoformat(end_time[:10]) - _EPOCH).days
-        return day * 1440 + int(end_time[11:13]) * 60 + int(end_time[14:16])
-    except ValueError:
-        return None
-
-
-_name = exports._strip
 
 
 def _lookup(
@@ -216,141 +199,77 @@ class _Importer:
 
     # -- account data ----------------------------------------------------------------
 
-    def account(self, rows: list[Any], source_name: str, report: FileReport) -> None:
+    def account(self, plays: exports.AccountPlays, source_name: str, report: FileReport) -> None:
+        """Save one account-data file as per-key counts, then the streams they come to."""
         source = SOURCE_ID[source_name]
-        if source_name == exports.ACCOUNT_PODCAST:
-            creator_key, title_key = "podcastName", "episodeName"
-        elif source_name == exports.ACCOUNT_AUDIOBOOK:
-            creator_key, title_key = "audiobookName", "chapterName"
-        else:
-            creator_key, title_key = "artistName", "trackName"
+        report.skipped.update(plays.skipped)
         counts: Counter[AccountKey] = Counter()
         authors: dict[int, str] = {}
-        for r in rows:
-            if not isinstance(r, dict):
-                report.skipped["row is not an object"] += 1
-                continue
-            minute = parse_end_minute(r.get("endTime"))
-            if minute is None:
-                report.skipped["unreadable endTime"] += 1
-                continue
-            ms = r.get("msPlayed")
-            if not isinstance(ms, int) or isinstance(ms, bool) or ms < 0:
-                report.skipped["unreadable msPlayed"] += 1
-                continue
-            title_id = self.dims.title(_name(r.get(creator_key)), _name(r.get(title_key)))
-            counts[(minute, title_id, ms)] += 1
-            author = _name(r.get("authorName"))
-            if author:
-                authors[title_id] = author
+        for play in plays.plays:
+            title_id = self.dims.title(play.creator, play.title)
+            counts[(play.minute, title_id, play.ms_played)] += 1
+            if play.author:
+                authors[title_id] = play.author
         self.dims.flush()
         save_account_counts(self.conn, counts, source, authors)
         self.account_keys.update(counts)
         added = materialize_account_streams(self.conn, self.dims, sorted(counts))
-        report.rows = len(rows)
+        report.rows = plays.rows
         report.added = added
         report.duplicates = report.rows - sum(report.skipped.values()) - added
 
     # -- playlists, library, inferences ----------------------------------------------
 
-    def playlists(self, doc: dict[str, Any], report: FileReport) -> None:
+    def playlists(self, found: exports.Playlists, report: FileReport) -> None:
+        """Save each playlist (the newest version of it wins)."""
         dims = self.dims
-        for pl in doc["playlists"]:
-            if not isinstance(pl, dict) or not _name(pl.get("name")):
-                report.skipped["playlist without a name"] += 1
-                continue
+        report.skipped.update(found.skipped)
+        for pl in found.playlists:
             items: list[tuple[int | None, str | None, str | None]] = []
-            for entry in pl.get("items") or []:
-                if not isinstance(entry, dict):
-                    continue
-                items.append(self._playlist_entry(entry))
+            for e in pl.entries:
+                item_id = None
+                if e.kind:
+                    item_id, _ = dims.item(e.kind, e.uri, e.creator, e.title, e.album)
+                items.append((item_id, e.local_uri, e.added))
             dims.flush()
-            collaborators = pl.get("collaborators")
             changed = save_playlist(
                 self.conn,
                 "export",
-                str(pl["name"]).strip(),
+                pl.name,
                 {
-                    "description": pl.get("description"),
-                    "last_modified": pl.get("lastModifiedDate"),
-                    "followers": pl.get("numberOfFollowers"),
-                    "collaborators": orjson.dumps(collaborators).decode()
-                    if collaborators
+                    "description": pl.description,
+                    "last_modified": pl.last_modified,
+                    "followers": pl.followers,
+                    "collaborators": orjson.dumps(pl.collaborators).decode()
+                    if pl.collaborators
                     else None,
                 },
                 items,
             )
             report.rows += 1
             report.added += int(changed)
+        report.rows += sum(found.skipped.values())
         dims.flush()
         report.duplicates = report.rows - report.added - sum(report.skipped.values())
 
-    def _playlist_entry(self, entry: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
-        dims = self.dims
-        added = entry.get("addedDate")
-        t = entry.get("track")
-        if isinstance(t, dict):
-            uri = t.get("trackUri") or None
-            item_id, _ = dims.item(
-                KIND_ID["track"],
-                uri,
-                _name(t.get("artistName")),
-                _name(t.get("trackName")),
-                _name(t.get("albumName")),
-            )
-            return item_id, None, added
-        e = entry.get("episode")
-        if isinstance(e, dict):
-            item_id, _ = dims.item(
-                KIND_ID["episode"],
-                e.get("episodeUri") or None,
-                _name(e.get("showName")),
-                _name(e.get("episodeName")),
-            )
-            return item_id, None, added
-        b = entry.get("audiobook")
-        if isinstance(b, dict):
-            item_id, _ = dims.item(
-                KIND_ID["audiobook"],
-                b.get("audiobookUri") or None,
-                _name(b.get("audiobookName")),
-                _name(b.get("audiobookName")),
-            )
-            return item_id, None, added
-        local = entry.get("localTrack")
-        if isinstance(local, dict):
-            return None, local.get("uri"), added
-        return None, None, added
-
-    def library(self, doc: dict[str, Any], report: FileReport) -> None:
+    def library(self, library: exports.Library, report: FileReport) -> None:
+        """Save every library entry; saved tracks become items."""
         rows: list[tuple[str, str, int | None, str]] = []
-        for category, entries in doc.items():
-            if not isinstance(entries, list):
-                continue
-            for e in entries:
-                item_id = None
-                if isinstance(e, dict):
-                    key = e.get("uri") or orjson.dumps(e, option=orjson.OPT_SORT_KEYS).decode()
-                    if category == "tracks" and e.get("uri"):
-                        item_id, _ = self.dims.item(
-                            KIND_ID["track"],
-                            e["uri"],
-                            _name(e.get("artist")),
-                            _name(e.get("track")),
-                            _name(e.get("album")),
-                        )
-                else:
-                    key = unquote(str(e)) if category == "other" else str(e)
-                rows.append((category, str(key), item_id, orjson.dumps(e).decode()))
+        for e in library.entries:
+            item_id = None
+            if e.track is not None:
+                uri, artist, name, album = e.track
+                item_id, _ = self.dims.item(KIND_ID["track"], uri, artist, name, album)
+            rows.append((e.category, e.key, item_id, e.data))
         self.dims.flush()
         report.rows = len(rows)
         report.added = save_library(self.conn, rows)
         report.duplicates = report.rows - report.added
 
-    def inferences(self, doc: dict[str, Any], report: FileReport) -> None:
-        names = [str(n) for n in doc["inferences"] if isinstance(n, str)]
-        report.rows = len(names)
-        report.added = save_inferences(self.conn, names)
+    def inferences(self, inferences: exports.Inferences, report: FileReport) -> None:
+        """Save Spotify's inferences."""
+        report.rows = len(inferences.names)
+        report.added = save_inferences(self.conn, inferences.names)
         report.duplicates = report.rows - report.added
 
 
@@ -368,13 +287,13 @@ def import_paths(
     which imports the good files and lists the bad ones in the report. Big imports read and
     parse files in `workers` processes (default: one per core) while this process saves.
     """
-    entries = list(exports.find_entries(paths))
+    entries = list(find_entries(paths))
     total = sum(e.size for e in entries)
     report = ImportReport()
     done = 0
     with transaction(conn):
         imp = _Importer(conn)
-        todo: list[exports.ExportEntry] = []
+        todo: list[ExportEntry] = []
         for entry in entries:
             if _known(conn, entry, report):
                 done += entry.size
@@ -398,7 +317,7 @@ def import_paths(
                 _remember(conn, entry, result.fingerprint)
             elif result.kind == exports.NOT_LISTENING:
                 report.files.append(FileReport(entry.name, result.kind, status="skipped"))
-            elif result.columns is not None:
+            elif isinstance(result.records, exports.ExtendedColumns):
                 _import_one(conn, imp, result, report)
             else:
                 later.append(result)
@@ -416,8 +335,8 @@ def import_paths(
 
 
 def _read_all(
-    entries: list[exports.ExportEntry], total: int, workers: int | None
-) -> Iterator[tuple[exports.ExportEntry, exports.ReadResult | YawyasError]]:
+    entries: list[ExportEntry], total: int, workers: int | None
+) -> Iterator[tuple[ExportEntry, exports.ReadResult | YawyasError]]:
     """Read every entry in order: in worker processes for big imports, else here."""
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_BYTES else 0
@@ -449,7 +368,7 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _known(conn: sqlite3.Connection, entry: exports.ExportEntry, report: ImportReport) -> bool:
+def _known(conn: sqlite3.Connection, entry: ExportEntry, report: ImportReport) -> bool:
     """Files that need no reading: not JSON, or unchanged since they were imported."""
     if not entry.is_json:
         if entry.direct:
@@ -465,12 +384,12 @@ def _known(conn: sqlite3.Connection, entry: exports.ExportEntry, report: ImportR
     return False
 
 
-def _remember(conn: sqlite3.Connection, entry: exports.ExportEntry, fp: str) -> None:
+def _remember(conn: sqlite3.Connection, entry: ExportEntry, fp: str) -> None:
     mtime = entry.container.stat().st_mtime_ns
     save_seen_path(conn, entry.cache_key, entry.size, mtime, [fp])
 
 
-def _already(entry: exports.ExportEntry, seen: ImportedFile) -> FileReport:
+def _already(entry: ExportEntry, seen: ImportedFile) -> FileReport:
     return FileReport(
         entry.name, seen.kind, rows=seen.rows, duplicates=seen.rows, status="already imported"
     )
@@ -479,18 +398,18 @@ def _already(entry: exports.ExportEntry, seen: ImportedFile) -> FileReport:
 def _import_one(
     conn: sqlite3.Connection, imp: _Importer, result: exports.ReadResult, report: ImportReport
 ) -> None:
-    entry, kind, doc = result.entry, result.kind, result.doc
+    entry, kind, records = result.entry, result.kind, result.records
     file_report = FileReport(entry.name, kind)
-    if result.columns is not None:
-        imp.extended(result.columns, kind, file_report)
-    elif kind in exports.STREAM_KINDS:
-        imp.account(doc, kind, file_report)
-    elif kind == exports.PLAYLISTS:
-        imp.playlists(doc, file_report)
-    elif kind == exports.LIBRARY:
-        imp.library(doc, file_report)
-    elif kind == exports.INFERENCES:
-        imp.inferences(doc, file_report)
+    if isinstance(records, exports.ExtendedColumns):
+        imp.extended(records, kind, file_report)
+    elif isinstance(records, exports.AccountPlays):
+        imp.account(records, kind, file_report)
+    elif isinstance(records, exports.Playlists):
+        imp.playlists(records, file_report)
+    elif isinstance(records, exports.Library):
+        imp.library(records, file_report)
+    elif isinstance(records, exports.Inferences):
+        imp.inferences(records, file_report)
     report.files.append(file_report)
     save_imported(
         conn,

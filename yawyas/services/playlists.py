@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from yawyas.analysis.moments.types import Moment, moment_at
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, YawyasError
 from yawyas.playlists.evaluate import (
     DEFAULT_HOLDOUT_DAYS,
@@ -25,10 +26,8 @@ from yawyas.playlists.evaluate import (
 )
 from yawyas.playlists.generate import (
     Context,
-    MomentView,
     Playlist,
     build_playlist,
-    moment_at,
     now_recipe,
 )
 from yawyas.playlists.listening import (
@@ -93,7 +92,7 @@ def build_context(
         colisten,
         playlists,
         genres=genres,
-        moments=[(m.name, _moment_tracks(listening, m)) for m in moments],  # per window
+        moments=[(m.name, _moment_tracks(listening, m)) for m in moments],
     )
     return Context(listening, colisten, playlists, explicit, duration, moods, moments)
 
@@ -119,40 +118,16 @@ def load_listening(conn: sqlite3.Connection, tz: str) -> Listening:
     return listening
 
 
-def load_moments(conn: sqlite3.Connection, tz: str, config: Config | None) -> list[MomentView]:
-    """The person's moments (learned, or cached in the store), one MomentView per window,
-    with their own names and hidden flags from the config."""
+def load_moments(conn: sqlite3.Connection, tz: str, config: Config | None) -> list[Moment]:
+    """The person's moments (learned, or cached in the store) with their own names from the
+    config, hidden ones left out."""
     from yawyas.services import moments as moments_service
 
     view = moments_service.load_moments(conn, config or Config(path=Path("config.toml")), tz=tz)
-    return [v for obj in view.moments for v in as_views(obj)]
+    return [m for m in view.moments if not m.hidden]
 
 
-def as_views(obj: Any) -> list[MomentView]:
-    """MomentViews (one per window) of a moment of any shape; [] for a hidden or unusable one."""
-    if isinstance(obj, MomentView):
-        return [obj]
-    if getattr(obj, "hidden", False):
-        return []
-    try:
-        ident = str(obj.id)
-        name = str(getattr(obj, "name", None) or ident)
-        windows = getattr(obj, "windows", None) or [obj]
-        out = []
-        for w in windows:
-            start = getattr(w, "start_minute", None)
-            end = getattr(w, "end_minute", None)
-            if start is None or end is None:
-                start = round(float(w.start_hour) * 60)
-                end = round(float(w.end_hour) * 60)
-            days = tuple(int(d) for d in w.days)
-            out.append(MomentView(ident, name, days, int(start) % 1440, int(end) % 1440))
-        return out
-    except (AttributeError, TypeError, ValueError):
-        return []
-
-
-def _moment_tracks(listening: Listening, moment: MomentView, top: int = 30) -> np.ndarray:
+def _moment_tracks(listening: Listening, moment: Moment, top: int = 30) -> np.ndarray:
     from yawyas.playlists.generate import moment_weights
 
     w = moment_weights(listening, moment)
@@ -273,7 +248,7 @@ def evaluate_history(
     learned = moments_service.learn_moments_before(
         conn, config or Config(path=Path("config.toml")), tz=tz, before_s=cutoff_s
     )
-    moments = [v for m in learned for v in as_views(m)]
+    moments = [m for m in learned if not m.hidden]
     return evaluate(ctx.listening, replace(ctx, moments=moments), cutoff_s=cutoff_s, size=size)
 
 

@@ -7,11 +7,11 @@ early mornings · Morning Run", "Weekday evenings · Kids songs on the speaker".
     result = fit_moments(streams, build_local_times(streams, tz), memberships)
     result.moments            # Moment objects, most played first
     result.stream_ids()       # each stream's moment id ("" for listening that fits none)
-    find_moment(result.moments, datetime(2026, 5, 2, 7, 0))
+    moment_at(result.moments, datetime(2026, 5, 2, 7, 0))
 
 Pure functions, frames in, results out: `fit` ties together `features` (segments and their
 features), `model` (density clustering and the rules), `describe`, `naming`, `traits` and
-`identity`. This package and its `types` module (dataclasses, documents, `find_moment`) import
+`identity`. This package and its `types` module (dataclasses, documents, `moment_at`) import
 nothing heavy: `fit_moments` loads pandas and scikit-learn on first use.
 """
 
@@ -26,8 +26,8 @@ from yawyas.analysis.moments.types import (
     Trait,
     Window,
     apply_overrides,
-    find_moment,
     from_document,
+    moment_at,
     to_document,
 )
 
@@ -45,9 +45,9 @@ __all__ = [
     "Trait",
     "Window",
     "apply_overrides",
-    "find_moment",
     "fit_moments",
     "from_document",
+    "moment_at",
     "to_document",
 ]
 

@@ -87,28 +87,30 @@ class Moment:
 
     `name` is the person's own name for it when they gave one in the config file, else
     `generated_name`. Shares are of all plays and all listening time of the history; rates are
-    None when nothing is known (skips are often unknown in older exports).
+    None when nothing is known (skips are often unknown in older exports). This one type is the
+    moment everywhere: learned, stored, shown, and used by the playlists; `moment_at` is the one
+    rule for which moment holds a local time.
     """
 
     id: str
     generated_name: str
     windows: tuple[Window, ...]
-    sessions: int
-    weeks: int
-    streams: int
-    plays: int
-    ms_played: int
-    play_share: float
-    time_share: float
-    first_played_at: int
-    last_played_at: int
-    device: str
-    device_share: float
-    content: str  # "music", "podcasts", "audiobooks" or "mixed"
-    shuffle_share: float | None
-    deliberate_share: float | None
-    skip_rate: float | None
-    lift: float  # how much more often this music is heard in this window than any music is
+    sessions: int = 0
+    weeks: int = 0
+    streams: int = 0
+    plays: int = 0
+    ms_played: int = 0
+    play_share: float = 0.0
+    time_share: float = 0.0
+    first_played_at: int = 0
+    last_played_at: int = 0
+    device: str = "mixed"
+    device_share: float = 0.0
+    content: str = "music"  # "music", "podcasts", "audiobooks" or "mixed"
+    shuffle_share: float | None = None
+    deliberate_share: float | None = None
+    skip_rate: float | None = None
+    lift: float = 1.0  # how much more often this music is heard in this window than any music is
     top_artists: tuple[Ranked, ...] = ()
     top_tracks: tuple[Ranked, ...] = ()
     top_playlists: tuple[Ranked, ...] = ()
@@ -125,10 +127,11 @@ class Moment:
         return any(window.contains(local) for window in self.windows)
 
 
-def find_moment(
+def moment_at(
     moments: Iterable[Moment], local: datetime, *, device: str | None = None
 ) -> Moment | None:
-    """The moment that fits a local wall-clock time best (and a device family, if given).
+    """The moment that holds a local wall-clock time (and a device family, if given): the one
+    rule used by `yawyas moments`, `playlist now`, `evaluate`, exports and reports.
 
     Among the moments whose windows hold `local` (hidden ones excluded), one on `device` wins;
     then the most specific (shortest window), then the most played. None when none fits.

@@ -1,0 +1,195 @@
+"""Read Spotify's privacy exports: the only package that knows their formats.
+
+Each JSON file's kind is detected from its content (people rename files); the file name only
+settles what content cannot (audio vs video, the old mixed `StreamingHistoryN.json` vs music).
+Every kind comes out as typed records: `ExtendedColumns` (extended history, `extended`),
+`AccountPlays` (account data, `account`), `Playlists`, `LibraryEntry` and inference names
+(`library`), for the import to save. No SQL here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from yawyas.errors import BadInputError
+from yawyas.sources.exports.account import (
+    ACCOUNT_KEYS,
+    AccountPlay,
+    AccountPlays,
+    parse_end_minute,
+    read_account,
+)
+from yawyas.sources.exports.extended import ExtendedColumns, Identity, parse_ts, read_extended
+from yawyas.sources.exports.kinds import (
+    ACCOUNT_AUDIOBOOK,
+    ACCOUNT_MIXED,
+    ACCOUNT_MUSIC,
+    ACCOUNT_PODCAST,
+    EMPTY,
+    EXTENDED_AUDIO,
+    EXTENDED_VIDEO,
+    INFERENCES,
+    LIBRARY,
+    LISTENING_NAME,
+    NOT_LISTENING,
+    PLAYLISTS,
+    STREAM_KINDS,
+    clean_name,
+)
+from yawyas.sources.exports.library import (
+    Inferences,
+    Library,
+    LibraryEntry,
+    PlaylistEntry,
+    PlaylistRecord,
+    Playlists,
+    read_inferences,
+    read_library,
+    read_playlists,
+)
+from yawyas.sources.files import ExportEntry, fingerprint
+
+__all__ = [
+    "ACCOUNT_AUDIOBOOK",
+    "ACCOUNT_MIXED",
+    "ACCOUNT_MUSIC",
+    "ACCOUNT_PODCAST",
+    "EMPTY",
+    "EXTENDED_AUDIO",
+    "EXTENDED_VIDEO",
+    "INFERENCES",
+    "LIBRARY",
+    "NOT_LISTENING",
+    "PLAYLISTS",
+    "STREAM_KINDS",
+    "AccountPlay",
+    "AccountPlays",
+    "ExtendedColumns",
+    "Identity",
+    "Inferences",
+    "Library",
+    "LibraryEntry",
+    "PlaylistEntry",
+    "PlaylistRecord",
+    "Playlists",
+    "ReadResult",
+    "clean_name",
+    "detect_kind",
+    "parse_end_minute",
+    "parse_json",
+    "parse_ts",
+    "read_entry",
+]
+
+_EXTENDED_KEYS = frozenset({"ts", "ms_played"})
+_LIBRARY_KEYS = frozenset(
+    {"tracks", "albums", "artists", "shows", "episodes", "bannedTracks", "bannedArtists", "other"}
+)
+
+
+def parse_json(entry: ExportEntry, data: bytes) -> Any:
+    """Parse a file's JSON, with a sentence that says where it broke and what to do."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        line, col = getattr(exc, "lineno", 0), getattr(exc, "colno", 0)
+        pos = getattr(exc, "pos", 0)
+        stripped = data.rstrip()
+        if not stripped:
+            why = "the file is empty"
+        elif pos >= len(stripped) - 1 or "unexpected end" in str(exc).lower():
+            why = "the file looks cut off; download it again"
+        else:
+            why = "the file is damaged or is not a Spotify export file"
+        raise BadInputError(
+            f"{entry.name} is not valid JSON (line {line}, column {col}): {why}."
+        ) from exc
+
+
+def detect_kind(entry: ExportEntry, doc: Any) -> str:
+    """The kind of an export file, from its content; NOT_LISTENING for the other export files.
+
+    A file that looks like listening data (by shape or by Spotify's file name) but whose shape
+    is not one we know is bad input, never silently skipped.
+    """
+    name = entry.basename.lower()
+    looks_listening = bool(LISTENING_NAME.search(name))
+    if isinstance(doc, list):
+        if not doc:
+            return EMPTY
+        first = next((r for r in doc if isinstance(r, dict)), None)
+        if first is not None:
+            keys = first.keys()
+            if keys >= _EXTENDED_KEYS:
+                return EXTENDED_VIDEO if "video" in name else EXTENDED_AUDIO
+            if "endTime" in keys and "msPlayed" in keys:
+                if "audiobookName" in keys or "chapterName" in keys:
+                    return ACCOUNT_AUDIOBOOK
+                if "podcastName" in keys or "episodeName" in keys:
+                    return ACCOUNT_PODCAST
+                if "artistName" in keys or "trackName" in keys:
+                    return ACCOUNT_MUSIC if "music" in name else ACCOUNT_MIXED
+            if "ts" in keys or "endTime" in keys or looks_listening:
+                raise BadInputError(
+                    f"{entry.name} looks like streaming history but has an unknown shape"
+                    f" (first row's keys: {', '.join(sorted(keys)[:8])})."
+                )
+        elif looks_listening or entry.direct:
+            raise BadInputError(f"{entry.name} has an unknown shape: its rows are not objects.")
+        if entry.direct:
+            raise BadInputError(
+                f"{entry.name} has an unknown shape: it is not a Spotify listening-data file."
+            )
+        return NOT_LISTENING
+    if isinstance(doc, dict):
+        if isinstance(doc.get("playlists"), list):
+            return PLAYLISTS
+        if isinstance(doc.get("inferences"), list):
+            return INFERENCES
+        if _LIBRARY_KEYS & doc.keys() and isinstance(doc.get("tracks", []), list):
+            return LIBRARY
+    if looks_listening or entry.direct:
+        raise BadInputError(
+            f"{entry.name} has an unknown shape: it is not a Spotify listening-data file."
+        )
+    return NOT_LISTENING
+
+
+# --------------------------------------------------------------------------- any file
+
+Records = ExtendedColumns | AccountPlays | Playlists | Library | Inferences | None
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What reading one file gives: its fingerprint and kind, and its typed records (None for
+    files that are not listening data)."""
+
+    entry: ExportEntry
+    fingerprint: str
+    kind: str
+    records: Records = None
+
+
+def read_entry(entry: ExportEntry) -> ReadResult:
+    """Read, fingerprint, parse and classify one file (safe to run in a worker process)."""
+    data = entry.read()
+    fp = fingerprint(data)
+    doc = parse_json(entry, data)
+    del data
+    kind = detect_kind(entry, doc)
+    records: Records = None
+    if kind in (EXTENDED_AUDIO, EXTENDED_VIDEO):
+        records = read_extended(doc)
+    elif kind in ACCOUNT_KEYS:
+        records = read_account(doc, kind)
+    elif kind == PLAYLISTS:
+        records = read_playlists(doc)
+    elif kind == LIBRARY:
+        records = read_library(doc)
+    elif kind == INFERENCES:
+        records = read_inferences(doc)
+    return ReadResult(entry, fp, kind, records)
