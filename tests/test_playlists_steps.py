@@ -318,3 +318,16 @@ def test_a_moment_with_two_windows_draws_from_both(listening: Listening) -> None
         [f"run {k}" for k in range(6)] + [f"jazz {k}" for k in range(6)]
     )
     assert "and 1 more)" in playlist.tracks[0].why
+
+
+def test_now_names_the_most_specific_moment_whatever_their_order(listening: Listening) -> None:
+    from yawyas.services.playlists import build_now
+
+    broad = moment("broad", "Weekday evenings", ((0, 1, 2, 3, 4), 17 * 60, 21 * 60), plays=90)
+    narrow = moment("narrow", "Monday rehearsal", ((0,), 18 * 60, 19 * 60), plays=10)
+    at = datetime(2026, 6, 1, 18, 30)  # a Monday
+    for order in ((broad, narrow), (narrow, broad)):
+        name, _ = build_now(Context(listening, moments=order), at, 5)
+        assert name == "Monday rehearsal"
+    name, _ = build_now(Context(listening, moments=(broad, narrow)), at + timedelta(days=1), 5)
+    assert name == "Weekday evenings"

@@ -115,7 +115,5 @@ def state(ctx: typer.Context) -> State:
 
 
 def main() -> None:
-    """The `yawyas` entry point."""
-    from yawyas.cli import commands  # noqa: F401  (importing registers the commands)
-
+    """The `yawyas` entry point (`yawyas.cli` registers the commands on import)."""
     app()

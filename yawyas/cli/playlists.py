@@ -45,13 +45,6 @@ def render_playlist(title: str, playlist: Playlist) -> None:
         output.console.print("No tracks fit: the history holds nothing for this source yet.")
 
 
-def load_recipes(st: State) -> tuple[Any, list[Any]]:
-    from yawyas.playlists.recipes import read_recipes, recipes_path
-
-    path = recipes_path(st.paths.config_dir)
-    return path, read_recipes(path)
-
-
 def exit_on_failures(outcomes: Sequence[Any]) -> None:
     """Name every recipe that failed on stderr, then exit 1 if any did."""
     from yawyas.errors import YawyasError

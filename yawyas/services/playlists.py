@@ -262,3 +262,42 @@ def cutoff_seconds(listening: Listening, tz: str, day: str | None, holdout_days:
     except ValueError as exc:
         raise BadInputError(f"--cutoff {day!r} is not a day like 2026-10-01.") from exc
     return int(midnight.timestamp())
+
+
+def load_recipes(config_dir: Path) -> tuple[Path, list[Recipe]]:
+    """The person's recipes file (`playlists.toml` in the config dir) and its recipes."""
+    from yawyas.playlists.recipes import read_recipes, recipes_path
+
+    path = recipes_path(config_dir)
+    return path, read_recipes(path)
+
+
+def choose_recipes(config_dir: Path, key: str | None, *, every: bool = False) -> list[Recipe]:
+    """The recipe named `key` (its key or playlist name), or every recipe with `every`; a
+    sentence when neither or both are asked, or when there is nothing to choose from."""
+    from yawyas.playlists.recipes import find_recipe
+
+    path, recipes = load_recipes(config_dir)
+    if every == (key is not None):
+        raise BadInputError("Name one recipe, or use --all.")
+    chosen = recipes if every else [find_recipe(recipes, key or "", path)]
+    if not chosen:
+        raise BadInputError(f"No recipes in {path}: run `yawyas playlist init` first.")
+    return chosen
+
+
+def write_starter_recipes(ctx: Context, config_dir: Path, *, force: bool = False) -> Path:
+    """Write a commented starter `playlists.toml` (one recipe per moment and mood, and `now`);
+    an existing file is kept unless `force`."""
+    from yawyas.playlists.recipes import recipes_path, starter_recipes
+
+    path = recipes_path(config_dir)
+    if path.exists() and not force:
+        raise BadInputError(f"{path} exists; edit it, or use --force to start again.")
+    text = starter_recipes(
+        list(dict.fromkeys((m.id, m.name) for m in ctx.moments)),
+        [m.name for m in ctx.moods],
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

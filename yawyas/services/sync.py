@@ -389,3 +389,8 @@ def _clock(seconds: float) -> str:
     now = datetime.now().astimezone()
     at = datetime.fromtimestamp(now.timestamp() + seconds + 60).astimezone()
     return at.strftime("%H:%M" if at.date() == now.date() else "%Y-%m-%d %H:%M")
+
+
+def account_status(conn: sqlite3.Connection) -> dict[str, int | str | None]:
+    """What the store holds from the Web API (streams, lookups, library), for `whoami`."""
+    return load_status(conn)

@@ -94,13 +94,13 @@ def whoami(ctx: typer.Context, as_json: AsJson = False) -> None:
 
     Example: yawyas whoami --json
     """
+    from yawyas.services.sync import account_status
     from yawyas.sources import spotify as sp
-    from yawyas.store.spotify import load_status
 
     st = state(ctx)
     config = spotify_config(st)
     me = sp.fetch_me(sp.make_client(config))
-    status = load_status(st.connect()) if st.paths.db.exists() else None
+    status = account_status(st.connect()) if st.paths.db.exists() else None
     doc = {
         "id": me.id,
         "display_name": me.display_name,

@@ -31,17 +31,16 @@ def demo(
 
     Example: yawyas demo --persona tokyo
     """
-    from yawyas.reports.summary import build_profile
     from yawyas.services.demo import build_demo_store
     from yawyas.services.moments import load_moments
-    from yawyas.store.cache import load_history
+    from yawyas.services.profile import load_profile
 
     st = state(ctx)
     started = time.perf_counter()
     with output.status(f"Simulating the {persona} listener..."):
         built, conn = build_demo_store(st.paths.demo_dir, persona, seed)
         db, export, who = built.db, built.export, built.persona
-        doc = build_profile(load_history(conn), tz=who.timezone)
+        doc = load_profile(conn, tz=who.timezone)
         if not as_json:
             view = load_moments(conn, st.config, tz=who.timezone)
     if as_json:

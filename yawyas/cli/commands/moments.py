@@ -13,6 +13,7 @@ from rich.text import Text
 from yawyas.analysis.moments.types import Moment, Ranked, to_document
 from yawyas.cli import output
 from yawyas.cli.app import app, state
+from yawyas.cli.options import AsJson, TzOption
 
 DEVICE_NAMES = {"desktop": "computer", "web": "browser", "tv": "TV"}
 LABELS = {"podcasts": ("shows", "episodes"), "audiobooks": ("books", "chapters")}
@@ -21,10 +22,7 @@ LABELS = {"podcasts": ("shows", "episodes"), "audiobooks": ("books", "chapters")
 @app.command()
 def moments(
     ctx: typer.Context,
-    tz: Annotated[
-        str | None,
-        typer.Option("--tz", help="Timezone for local time (IANA name), or 'auto' (travel-aware)."),
-    ] = None,
+    tz: TzOption = None,
     show_all: Annotated[
         bool, typer.Option("--all", help="Also show the moments hidden in the config file.")
     ] = False,
@@ -32,7 +30,7 @@ def moments(
         bool, typer.Option("--refresh", help="Learn them again even if nothing changed.")
     ] = False,
     top: Annotated[int, typer.Option(min=1, max=20, help="Length of the top lists.")] = 3,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """The recurring moments of your listening life: when, how and what, and what they say.
 

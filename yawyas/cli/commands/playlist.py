@@ -11,7 +11,6 @@ from yawyas.cli.app import app, state
 from yawyas.cli.options import AsJson, AtOption, MaxWait, TzOption
 from yawyas.cli.playlists import (
     exit_on_failures,
-    load_recipes,
     playlist_context,
     render_playlist,
     tracks_json,
@@ -37,20 +36,11 @@ def init(
 
     Example: yawyas playlist init
     """
-    from yawyas.errors import BadInputError
-    from yawyas.playlists.recipes import recipes_path, starter_recipes
+    from yawyas.services.playlists import write_starter_recipes
 
     st = state(ctx)
-    path = recipes_path(st.paths.config_dir)
-    if path.exists() and not force:
-        raise BadInputError(f"{path} exists; edit it, or use --force to start again.")
     _, context = playlist_context(st, tz)
-    text = starter_recipes(
-        list(dict.fromkeys((m.id, m.name) for m in context.moments)),
-        [m.name for m in context.moods],
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path = write_starter_recipes(context, st.paths.config_dir, force=force)
     output.console.print(
         f"Wrote {path}: edit it, then `yawyas playlist preview KEY`.", highlight=False
     )
@@ -68,12 +58,10 @@ def preview(
 
     Example: yawyas playlist preview weekend-run
     """
-    from yawyas.playlists.recipes import find_recipe
-    from yawyas.services.playlists import build_recipe, local_now, parse_local
+    from yawyas.services.playlists import build_recipe, choose_recipes, local_now, parse_local
 
     st = state(ctx)
-    path, recipes = load_recipes(st)
-    chosen = find_recipe(recipes, recipe, path)
+    (chosen,) = choose_recipes(st.paths.config_dir, recipe)
     zone, context = playlist_context(st, tz, with_moods=chosen.mood is not None)
     when = parse_local(at) if at else local_now(zone)
     playlist = build_recipe(context, chosen, at=when)
@@ -131,17 +119,10 @@ def publish(
 
     Example: yawyas playlist publish weekend-run --dry-run
     """
-    from yawyas.errors import BadInputError
-    from yawyas.playlists.recipes import find_recipe
-    from yawyas.services.playlists import local_now, publish_recipes
+    from yawyas.services.playlists import choose_recipes, local_now, publish_recipes
 
     st = state(ctx)
-    path, recipes = load_recipes(st)
-    if every == (recipe is not None):
-        raise BadInputError("Name one recipe, or use --all.")
-    chosen = recipes if every else [find_recipe(recipes, recipe or "", path)]
-    if not chosen:
-        raise BadInputError(f"No recipes in {path}: run `yawyas playlist init` first.")
+    chosen = choose_recipes(st.paths.config_dir, recipe, every=every)
     spotify = client(st)
     zone, context = playlist_context(st, tz, with_moods=any(r.mood for r in chosen))
     outcomes = publish_recipes(

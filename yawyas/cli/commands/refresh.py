@@ -6,7 +6,7 @@ import typer
 
 from yawyas.cli.app import app, state
 from yawyas.cli.options import MaxWait, TzOption
-from yawyas.cli.playlists import exit_on_failures, load_recipes, playlist_context
+from yawyas.cli.playlists import exit_on_failures, playlist_context
 from yawyas.cli.spotify import client, retry_policy
 
 
@@ -23,12 +23,12 @@ def refresh(
 
     Example: yawyas refresh
     """
-    from yawyas.services.playlists import local_now, publish_recipes
+    from yawyas.services.playlists import load_recipes, local_now, publish_recipes
     from yawyas.services.publish import refresh_lock
 
     st = state(ctx)
     with refresh_lock(st.paths.data_dir):
-        _, recipes = load_recipes(st)
+        _, recipes = load_recipes(st.paths.config_dir)
         if not recipes:
             return
         spotify = client(st)
