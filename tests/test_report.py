@@ -21,6 +21,7 @@ from tests import exportkit as kit
 from yawyas.cli import app
 from yawyas.demo import generate_history, write_export
 from yawyas.errors import BadInputError
+from yawyas.reports import timecharts
 from yawyas.reports.document import (
     build_report,
     load_report_schema,
@@ -227,10 +228,16 @@ def test_html_escapes_every_name_and_has_every_section(profile: dict[str, Any]) 
     assert "&quot;&amp;&#x27;" in page  # the track "&'
     assert "<script" not in page.lower()
     for section in (
+        "Your week",
+        "Listening over time",
+        "Day by day",
         "Listening clock",
         "Moments",
         "Top artists",
         "Top tracks",
+        "Music and podcasts",
+        "Obsessions",
+        "Forgotten favourites",
         "Taste over the years",
         "Discovery curve",
         "Devices",
@@ -241,11 +248,130 @@ def test_html_escapes_every_name_and_has_every_section(profile: dict[str, Any]) 
         "1P_Custom_Parents",
     ):
         assert section in page, section
-    assert page.count("<svg") == 3 + len(profile["taste_by_year"])
+    charts = [
+        "Your week",
+        "Listening per month",
+        "Listening per day",
+        "Listening clock",
+        "Top artists",
+        "Music and podcasts",
+        "Discovery",
+        "Listening time by device",
+        *(f"Top artists of {y['year']}" for y in profile["taste_by_year"]),
+    ]
+    titles = re.findall(r'<svg [^>]*aria-label="([^"]*)"', page)
+    assert sorted(titles) == sorted(charts)
+    for chart in re.findall(r"<svg .*?</svg>", page, re.DOTALL):
+        assert re.search(r"<title>[^<]+</title><desc>[^<]+</desc>", chart), chart[:200]
     cells = re.findall(
         r"<title>(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:00: [\d,]+ plays</title>", page
     )
     assert len(cells) == 7 * 24  # the clock's cells
+    days = re.findall(
+        r"<title>(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]+ 20\d\d: [^<]*</title>", page
+    )
+    daily = profile["daily"]
+    assert len(days) == len(daily["ms"]) <= 366  # the calendar's cells
+    # The numbers behind the monthly and discovery charts are folded away, not repeated.
+    assert page.count("<details>") == 2
+    # Human dates and names, never raw ISO times or country codes.
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", page) is None
+    assert "Spain" in page
+    assert ">ES<" not in page
+    assert '"Noto Sans CJK JP"' in page
+    assert "prefers-color-scheme:dark" in page
+
+
+def test_countries_read_as_names_and_zz_as_unknown(profile: dict[str, Any]) -> None:
+    countries = [
+        {"country": "ES", "streams": 3, "plays": 3, "ms": 3_600_000, "share": 0.5},
+        {"country": "ZZ", "streams": 2, "plays": 2, "ms": 1_800_000, "share": 0.25},
+        {"country": "KR", "streams": 1, "plays": 1, "ms": 1_800_000, "share": 0.25},
+    ]
+    doc = build_report({**profile, "countries": countries})
+    page, text = render_html(doc), render_markdown(doc)
+    for rendered in (page, text):
+        assert "Spain" in rendered
+        assert "South Korea" in rendered
+        assert "unknown" in rendered
+        assert "ZZ" not in rendered
+
+
+def test_the_week_view_draws_every_window_and_crosses_midnight() -> None:
+    moments = [
+        {"name": "Tango <Fri>", "windows": [{"days": ["Fri"], "start": "21:00", "end": "00:30"}]},
+        {"name": "Run", "windows": [{"days": "Sat, Sun", "start": "06:30", "end": "07:30"}]},
+        {"name": "Same hours", "windows": [{"days": [4], "start": "22:00", "end": "23:00"}]},
+    ]
+    doc = build_report(build_profile(_empty(), tz="UTC"), moments=moments)
+    chart = timecharts.week_svg(timecharts.moment_windows(doc), doc["profile"]["clock"])
+    root = ElementTree.fromstring(chart)
+    ns = "{http://www.w3.org/2000/svg}"
+    blocks = {
+        (r.findtext(f"{ns}title") or ""): r.get("fill")
+        for r in root.iter(f"{ns}rect")
+        if r.find(f"{ns}title") is not None
+    }
+    assert set(blocks) == {
+        "1. Tango <Fri>: Fri 21:00\u201300:00",
+        "1. Tango <Fri>: Sat 00:00\u201300:30",  # the part after midnight, on Saturday
+        "2. Run: Sat 06:30\u201307:30",
+        "2. Run: Sun 06:30\u201307:30",
+        "3. Same hours: Fri 22:00\u201323:00",
+    }
+    colours = [
+        blocks["1. Tango <Fri>: Fri 21:00\u201300:00"],
+        blocks["2. Run: Sat 06:30\u201307:30"],
+    ]
+    assert colours[0] != colours[1]
+    assert blocks["1. Tango <Fri>: Sat 00:00\u201300:30"] == colours[0]
+    legend = [t.text for t in root.iter(f"{ns}text") if t.text and t.text[:2] in ("1.", "2.", "3.")]
+    assert legend == ["1. Tango <Fri>", "2. Run", "3. Same hours"]
+    # Overlapping windows on Friday share the column side by side.
+    widths = {
+        float(r.get("width", 0))
+        for r in root.iter(f"{ns}rect")
+        if "Fri 2" in (r.findtext(f"{ns}title") or "")
+    }
+    assert len(widths) == 1
+    assert "Tango &lt;Fri&gt;" in chart
+
+
+def test_the_discovery_chart_is_not_set_by_the_warm_up() -> None:
+    months = [
+        {"month": "2024-01", "new_artists": 90, "artists": [], "warmup": True, "fresh_share": 1.0},
+        {"month": "2024-02", "new_artists": 30, "artists": [], "warmup": True, "fresh_share": 0.9},
+        {"month": "2024-03", "new_artists": 8, "artists": [], "warmup": True, "fresh_share": 0.8},
+        {
+            "month": "2024-04",
+            "new_artists": 4,
+            "artists": ["A"],
+            "warmup": False,
+            "fresh_share": 0.2,
+        },
+        {"month": "2024-05", "new_artists": 2, "artists": [], "warmup": False, "fresh_share": 0.1},
+        {"month": "2024-06", "new_artists": 0, "artists": [], "warmup": False, "fresh_share": None},
+    ]
+    root = ElementTree.fromstring(timecharts.discovery_svg(months))
+    ns = "{http://www.w3.org/2000/svg}"
+    bars = {
+        (r.findtext(f"{ns}title") or "").split(":")[0]: float(r.get("height", 0))
+        for r in root.iter(f"{ns}rect")
+        if r.find(f"{ns}title") is not None
+    }
+    assert list(bars) == [
+        "January 2024",
+        "February 2024",
+        "March 2024",
+        "April 2024",
+        "May 2024",
+        "June 2024",
+    ]
+    tallest = bars["April 2024"]
+    assert bars["May 2024"] == pytest.approx(tallest / 2)  # the scale is April's 4, not 90
+    assert bars["January 2024"] == bars["February 2024"] == bars["March 2024"] == tallest
+    assert bars["June 2024"] == 0
+    assert "first 3 months" in "".join(root.itertext())
 
 
 def test_markdown_escapes_names_and_keeps_tables_whole(profile: dict[str, Any]) -> None:
@@ -265,7 +391,8 @@ def test_markdown_writes_its_charts_beside_it(profile: dict[str, Any], tmp_path:
     written = write_report(build_report(profile), tmp_path / "my report.md")
     names = sorted(p.name for p in written)
     years = [f"taste_{y['year']}.svg" for y in profile["taste_by_year"]]
-    assert names == sorted(["clock.svg", "devices.svg", "discovery.svg", "my report.md", *years])
+    charts = ["calendar", "clock", "devices", "discovery", "monthly", "top_artists"]
+    assert names == sorted([*(f"{c}.svg" for c in charts), "my report.md", *years])
     text = (tmp_path / "my report.md").read_text("utf-8")
     assert "](my%20report_files/clock.svg)" in text
     for chart in (tmp_path / "my report_files").iterdir():
@@ -276,6 +403,19 @@ def test_markdown_writes_its_charts_beside_it(profile: dict[str, Any], tmp_path:
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
     taste = (tmp_path / "my report_files" / "taste_2026.svg").read_text("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in taste
+    for section in (
+        "## Listening over time",
+        "## Day by day",
+        "## Music and podcasts",
+        "## Obsessions",
+        "## Forgotten favourites",
+    ):
+        assert section in text
+    with_moments = write_report(build_report(profile, moments=sample_moments()), tmp_path / "m.md")
+    assert "week.svg" in {p.name for p in with_moments}
+    assert "1. **Weekend early mornings · Morning Run**: Sat, Sun 07:00" in (
+        tmp_path / "m.md"
+    ).read_text("utf-8")
 
 
 def test_json_report_is_the_profile_plus_moments(profile: dict[str, Any], tmp_path: Path) -> None:

@@ -33,6 +33,9 @@ from yawyas.store.spotify import load_playlist_memberships
 
 runner = CliRunner()
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# A day in words, as the reports write them: "5 March 2024", "3\u20139 March", "30 March\u2013".
+HUMAN_DAY = re.compile(rf"\b[0-9]{{1,2}}(?:\u2013[0-9]{{1,2}})? (?:{MONTHS})\b")
 
 
 @pytest.fixture(scope="module")
@@ -96,24 +99,32 @@ def test_no_store_name_country_or_day_in_any_anonymized_format(
         result = runner.invoke(app, [*args, "--tz", "Europe/Madrid"])
         assert result.exit_code == 0, result.output
     files = written(out)
-    assert sorted(files) == [
+    assert sorted(files) == [  # no calendar: it would show days
         "r.html",
         "r.json",
         "r.md",
         "r_files/clock.svg",
         "r_files/devices.svg",
         "r_files/discovery.svg",
+        "r_files/monthly.svg",
         "r_files/taste_2025.svg",
         "r_files/taste_2026.svg",
+        "r_files/top_artists.svg",
+        "r_files/week.svg",
     ]
     for file, text in files.items():
         assert leaks(text, names, countries) == [], file
         assert DAY.search(text) is None, (file, DAY.search(text))
+        assert HUMAN_DAY.search(text) is None, (file, HUMAN_DAY.search(text))
         assert "Europe/Madrid" not in text
+        assert "Spain" not in text
     doc = json.loads(files["r.json"])
     validator().validate(doc)
     assert doc["profile"]["countries"] == []
+    assert doc["profile"]["daily"] is None
+    assert doc["profile"]["monthly"]  # months are kept
     assert doc["profile"]["top_artists"][0]["name"] == "Artist 1"
+    assert "Artist 1" in files["r_files/top_artists.svg"]
     assert len(doc["moments"]) >= (4 if moments == "learned" else 2)
     for moment in doc["moments"]:
         assert all(p["name"].startswith("Playlist ") for p in moment["top_playlists"])
@@ -127,7 +138,9 @@ def test_no_store_name_country_or_day_in_any_anonymized_format(
     # Without --anonymize, the same run shows the names (the check above can fail).
     plain = runner.invoke(app, ["--db", str(demo_db), "report", "--out", str(tmp_path / "p.html")])
     assert plain.exit_code == 0
-    assert leaks((tmp_path / "p.html").read_text("utf-8"), names, countries)
+    page = (tmp_path / "p.html").read_text("utf-8")
+    assert leaks(page, names, countries)
+    assert HUMAN_DAY.search(page)  # the day check can fail: the calendar names its days
 
 
 def test_pseudonyms_are_by_rank_and_consistent(demo_conn: sqlite3.Connection) -> None:

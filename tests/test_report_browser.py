@@ -1,58 +1,50 @@
-"""The HTML report in a real headless Chromium: it renders, offline, with no errors.
+"""The HTML report in a real headless Chromium: it renders, offline, with no errors, and reads at
+phone and desktop widths.
 
-Chromium comes from the distribution (`apt-get install -y chromium`); the test installs it when
-missing and it can (root with apt-get), and is skipped with the reason otherwise. Any network
-request the page would make is caught by pointing Chromium at a local "proxy" that only records
-connections; a control page with a remote image and a console error proves both detectors work.
+Chromium comes from the distribution (`apt-get install -y chromium`; `.ci/run` installs it). The
+tests never install it: without /usr/bin/chromium (or chromium on PATH) they are skipped with the
+reason. Any network request the page would make is caught by pointing Chromium at a local
+"proxy" that only records connections; a control page with a remote image and a console error
+proves both detectors work.
+
+Full-page screenshots of the demo listener's report at 390 px (a phone) and 1280 px (a laptop),
+and at 390 px in dark mode, are written to tests/artifacts/ (or $YAWYAS_TEST_ARTIFACTS) for
+people to look at: report-390.png, report-1280.png, report-390-dark.png, with report.html.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
 import socket
-import struct
-import subprocess
 import threading
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from tests.browserkit import SKIP_REASON, Browser, decode_png, find_chromium
 from tests.test_report import HOSTILE_ARTIST, make_store, sample_moments
+from yawyas.analysis.clock import build_local_times
+from yawyas.analysis.moments.fit import fit_moments
+from yawyas.analysis.moments.types import to_document
+from yawyas.demo import generate_history, write_export
 from yawyas.reports.document import build_report, write_report
 from yawyas.reports.summary import build_profile
+from yawyas.services import ingest
 from yawyas.store.cache import load_history
 from yawyas.store.db import connect
 from yawyas.store.library import load_inferences
+from yawyas.store.spotify import load_playlist_memberships
+from yawyas.store.streams import load_streams
 
 pytestmark = pytest.mark.timeout(600)
 
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-features=MediaRouter,OptimizationHints,NetworkTimeServiceQuerying,Translate,"
-    "AutofillServerCommunication,CertificateTransparencyComponentUpdater",
-    "--disable-client-side-phishing-detection",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--disable-domain-reliability",
-    "--safebrowsing-disable-auto-update",
-    "--no-pings",
-    "--no-default-browser-check",
-    "--metrics-recording-only",
-    "--enable-logging=stderr",
-    "--v=0",
-)
+ARTIFACTS = Path(os.environ.get("YAWYAS_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
 # Chromium asks these by itself, even for an empty page (sign-in, search preconnect, network
 # time), whatever the flags; a request anywhere else came from the page.
 CHROMIUM_OWN_HOSTS = frozenset({"accounts.google.com", "www.google.com", "clients2.google.com"})
@@ -61,31 +53,14 @@ URL_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 
-
-def find_chromium() -> str:
-    """The Chromium binary, installed from the distribution's packages if missing and possible."""
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("YAWYAS_NO_BROWSER_INSTALL"):
-        pytest.skip("Chromium is not installed and YAWYAS_NO_BROWSER_INSTALL is set")
-    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
-        pytest.skip("Chromium is not installed; as root with apt-get: apt-get install -y chromium")
-    try:
-        subprocess.run(
-            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-            capture_output=True,
-            check=True,
-            timeout=540,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
-    except (subprocess.SubprocessError, OSError) as exc:
-        pytest.skip(f"Chromium is not installed and `apt-get install -y chromium` failed: {exc}")
-    found = shutil.which("chromium")
-    if found is None:
-        pytest.skip("`apt-get install -y chromium` gave no chromium binary")
-    return found
+# The elements of the page (outside boxes that scroll sideways) that stick out of the window.
+STICKING_OUT = (
+    "[...document.querySelectorAll('body *')].filter(e => {"
+    " const r = e.getBoundingClientRect(), box = e.closest('.scroll');"
+    " const width = document.documentElement.clientWidth;"
+    " return !box && (r.right > width + 0.5 || r.left < -0.5); })"
+    ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
+)
 
 
 class ConnectionRecorder:
@@ -136,7 +111,10 @@ class ConnectionRecorder:
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    return find_chromium()
+    found = find_chromium()
+    if found is None:
+        pytest.skip(SKIP_REASON)
+    return found
 
 
 @pytest.fixture
@@ -146,80 +124,37 @@ def recorder() -> Iterator[ConnectionRecorder]:
     rec.close()
 
 
-def run_chromium(
-    binary: str, page: Path, profile_dir: Path, proxy_port: int, *extra: str
-) -> subprocess.CompletedProcess[str]:
-    """One headless run on `page`, every request sent to the recorder, logs on stderr."""
-    args = [
-        binary,
-        *FLAGS,
-        f"--user-data-dir={profile_dir}",
-        f"--proxy-server=http://127.0.0.1:{proxy_port}",
-        "--proxy-bypass-list=<-loopback>",
-        *extra,
-        page.as_uri(),
-    ]
-    return subprocess.run(args, capture_output=True, text=True, timeout=60)
-
-
-def console_messages(stderr: str) -> list[str]:
-    """Console messages of the page as Chromium logs them (`CONSOLE(line)] "..."`)."""
-    return [line for line in stderr.splitlines() if "CONSOLE" in line]
-
-
-def decode_png(data: bytes) -> np.ndarray:
-    """An 8-bit RGB/RGBA PNG (as Chromium writes) as an array of rows x columns x channels."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, bytearray(), b""
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-        if kind == b"IHDR":
-            header = body
-        elif kind == b"IDAT":
-            idat += body
-    width, height, depth, color = struct.unpack(">IIBB", header[:10])
-    assert depth == 8
-    assert color in (2, 6)
-    bpp = 3 if color == 2 else 4
-    stride = width * bpp
-    raw = np.frombuffer(zlib.decompress(bytes(idat)), dtype=np.uint8).reshape(height, stride + 1)
-    out = np.zeros((height, stride), dtype=np.uint8)
-    prior = np.zeros(stride, dtype=np.int32)
-    for y in range(height):
-        kind, line = raw[y, 0], raw[y, 1:].astype(np.int32)
-        if kind == 0:
-            row = line
-        elif kind == 2:
-            row = (line + prior) % 256
-        elif kind == 1:
-            # recon[x] = filt[x] + recon[x - bpp]: a running sum per channel
-            row = np.cumsum(line.reshape(-1, bpp), axis=0).reshape(-1) % 256
-        else:
-            row = np.zeros(stride, dtype=np.int32)
-            for x in range(stride):
-                left = int(row[x - bpp]) if x >= bpp else 0
-                up = int(prior[x])
-                if kind == 3:
-                    row[x] = (line[x] + (left + up) // 2) % 256
-                else:
-                    upleft = int(prior[x - bpp]) if x >= bpp else 0
-                    p = left + up - upleft
-                    pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
-                    pred = left if pa <= pb and pa <= pc else (up if pb <= pc else upleft)
-                    row[x] = (line[x] + pred) % 256
-        out[y] = row
-        prior = row
-    return out.reshape(height, width, bpp)
-
-
 @pytest.fixture(scope="module")
 def report_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the demo listener with hostile names, and moments naming them."""
     folder = tmp_path_factory.mktemp("browser")
     conn = connect(make_store(folder))
     profile = build_profile(load_history(conn), tz="Europe/Madrid")
     doc = build_report(profile, moments=sample_moments(), inferences=load_inferences(conn))
+    conn.close()
+    page = folder / "report.html"
+    write_report(doc, page)
+    return page
+
+
+@pytest.fixture(scope="module")
+def showcase_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the demo listener over 3 years with the moments learned from them, as
+    `yawyas report` writes it: the page the screenshots show."""
+    folder = tmp_path_factory.mktemp("showcase")
+    write_export(generate_history("default"), folder / "export")
+    conn = connect(folder / "yawyas.db")
+    ingest.import_paths(conn, [folder / "export"])
+    streams = load_streams(conn)
+    learned = fit_moments(
+        streams, build_local_times(streams, "Europe/Madrid"), load_playlist_memberships(conn)
+    )
+    profile = build_profile(load_history(conn), tz="Europe/Madrid")
+    doc = build_report(
+        profile,
+        moments=[to_document(m) for m in learned.moments],
+        inferences=load_inferences(conn),
+    )
     conn.close()
     page = folder / "report.html"
     write_report(doc, page)
@@ -237,6 +172,15 @@ def test_the_html_report_references_nothing_outside_itself(report_page: Path) ->
     assert URL_REFERENCE.search("background:url( //x.invalid/a.png)")
 
 
+def _messages(browser: Browser) -> list[str]:
+    texts = []
+    for event in browser.console_messages():
+        params: dict[str, Any] = event.get("params", {})
+        args = params.get("args") or [params.get("exceptionDetails", {})]
+        texts.append(" ".join(str(a.get("value", a.get("text", ""))) for a in args))
+    return texts
+
+
 def test_the_html_report_renders_offline_in_chromium(
     chromium: str, report_page: Path, recorder: ConnectionRecorder, tmp_path: Path
 ) -> None:
@@ -247,35 +191,98 @@ def test_the_html_report_renders_offline_in_chromium(
         '<script>console.error("control-error")</script></body></html>',
         encoding="utf-8",
     )
-    seen = run_chromium(chromium, control, tmp_path / "p0", recorder.port, "--dump-dom")
-    assert "control" in seen.stdout
-    assert any("control-error" in m for m in console_messages(seen.stderr)), seen.stderr[-2000:]
-    assert "example.invalid" in recorder.page_hosts(), recorder.requests
-    recorder.requests.clear()
+    with Browser(chromium, tmp_path / "profile", proxy_port=recorder.port) as browser:
+        browser.open(control, 1000)
+        assert browser.evaluate("document.body.innerText") == "control"
+        assert any("control-error" in m for m in _messages(browser)), browser.events
+        assert "example.invalid" in recorder.page_hosts(), recorder.requests
+        recorder.requests.clear()
 
-    dom = run_chromium(chromium, report_page, tmp_path / "p1", recorder.port, "--dump-dom")
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    assert "Listening clock" in dom.stdout
-    assert dom.stdout.count("<svg") == 5  # clock, discovery, devices, two years of taste
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom.stdout
-    assert HOSTILE_ARTIST not in dom.stdout
-    assert console_messages(dom.stderr) == []
+        browser.open(report_page, 1280)
+        dom = browser.evaluate("document.documentElement.outerHTML")
+        assert "Listening clock" in dom
+        # week, month, days, clock, top artists, kinds, discovery, devices, 2 years of taste
+        assert dom.count("<svg") == 10
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+        assert HOSTILE_ARTIST not in dom
+        assert _messages(browser) == []
+    assert recorder.page_hosts() == []
 
-    shot = tmp_path / "shot.png"
-    run_chromium(
-        chromium,
-        report_page,
-        tmp_path / "p2",
-        recorder.port,
-        f"--screenshot={shot}",
-        "--window-size=900,1200",
-        "--hide-scrollbars",
+
+def test_the_overflow_checks_can_fail(chromium: str, tmp_path: Path) -> None:
+    page = tmp_path / "wide.html"
+    page.write_text(
+        '<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width">'
+        '</head><body><main><div class="wide" style="width:600px">wide</div>'
+        '<div class="scroll" style="overflow-x:auto"><table style="width:900px"><tr><td>ok'
+        "</td></tr></table></div></main></body></html>",
+        encoding="utf-8",
     )
-    pixels = decode_png(shot.read_bytes())
-    assert pixels.shape[:2] == (1200, 900)
-    rgb = pixels[:, :, :3].reshape(-1, 3)
-    background = np.bincount(rgb @ np.array([65536, 256, 1])).argmax()
-    share_drawn = float(((rgb @ np.array([65536, 256, 1])) != background).mean())
-    assert share_drawn > 0.05, f"the screenshot is almost blank ({share_drawn:.1%} drawn)"
-    assert len(np.unique(rgb, axis=0)) > 20  # text, heatmap greens, borders
+    with Browser(chromium, tmp_path / "profile") as browser:
+        browser.open(page, 390, 844, mobile=True)
+        scroll_width, client_width = browser.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert (client_width, scroll_width) == (390, 608)  # 600 px and the body's margins
+        assert browser.evaluate(STICKING_OUT) == ["DIV.wide"]  # not the table that scrolls
+
+
+def _blankness(png: bytes) -> tuple[float, int]:
+    """(share of pixels not of the commonest colour, number of distinct colours)."""
+    pixels = decode_png(png)
+    rgb = pixels[:, :, :3].reshape(-1, 3).astype(np.int64) @ np.array([65536, 256, 1])
+    background = np.bincount(rgb).argmax()
+    return float((rgb != background).mean()), len(np.unique(rgb))
+
+
+@pytest.mark.parametrize(
+    ("width", "dark"), [(390, False), (1280, False), (390, True)], ids=["phone", "desktop", "dark"]
+)
+def test_screenshots_at_phone_and_desktop_widths(
+    chromium: str,
+    showcase_page: Path,
+    recorder: ConnectionRecorder,
+    tmp_path: Path,
+    width: int,
+    dark: bool,
+) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(showcase_page, ARTIFACTS / "report.html")
+    target = ARTIFACTS / f"report-{width}{'-dark' if dark else ''}.png"
+    mobile = width < 600
+    with Browser(chromium, tmp_path / "profile", proxy_port=recorder.port) as browser:
+        if dark:
+            browser.page(
+                "Emulation.setEmulatedMedia",
+                features=[{"name": "prefers-color-scheme", "value": "dark"}],
+            )
+        browser.open(showcase_page, width, 844 if mobile else 900, mobile=mobile)
+        scroll_width, client_width, height = browser.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+            " document.documentElement.scrollHeight]"
+        )
+        # Nothing sticks out sideways: wide tables scroll inside their own box.
+        assert client_width == width
+        assert scroll_width <= client_width, f"the page is {scroll_width} px wide at {width} px"
+        wider = browser.evaluate(STICKING_OUT)
+        assert wider == [], wider
+        shot = browser.page(
+            "Page.captureScreenshot",
+            format="png",
+            captureBeyondViewport=True,
+            optimizeForSpeed=True,
+            clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+        )
+        assert _messages(browser) == []
+    png = base64.b64decode(shot["data"])
+    target.write_bytes(png)
+    pixels = decode_png(png)
+    assert pixels.shape[1] == width
+    assert pixels.shape[0] == height > 3000  # the whole page, not one screen
+    drawn, colours = _blankness(png)
+    assert drawn > 0.08, f"{target.name} is almost blank ({drawn:.1%} drawn)"
+    assert colours > 200  # text, charts in several colours, heatmap greens
+    if dark:
+        top = pixels[: height // 4, :, :3].reshape(-1, 3).mean(axis=0)
+        assert top.mean() < 80, f"the dark page is light ({top})"
     assert recorder.page_hosts() == []

@@ -130,8 +130,32 @@ def test_profile_of_a_small_history() -> None:
     assert intent["fwdbtn_rate"] == 0.25
     assert [g["shuffle"] for g in intent["by_shuffle"]] == ["on", "off"]
     assert document["discovery"] == [
-        {"month": "2024-03", "new_artists": 2, "artists": ["Mika", "Adele"]}  # most played first
+        {
+            "month": "2024-03",
+            "new_artists": 2,
+            "artists": ["Mika", "Adele"],  # most played first
+            "warmup": True,  # the history's first month: everyone is new
+            # Adele's 20-second skip came before her first play: not yet a discovery then
+            "fresh_share": round(600_000 / 620_000, 6),
+        }
     ]
+    assert document["monthly"] == [
+        {
+            "month": "2024-03",
+            "music_ms": 620_000,
+            "podcast_ms": 1_200_000,
+            "audiobook_ms": 0,
+            "other_ms": 0,
+            "plays": 4,
+        }
+    ]
+    # the podcast started at 07:40 on Tuesday in Madrid
+    assert document["daily"] == {
+        "first_day": "2024-03-04",
+        "last_day": "2024-03-05",
+        "ms": [620_000, 1_200_000],
+        "plays": [3, 1],
+    }
     assert document["diversity"]["artists"] == 2
     assert document["taste_by_year"] == [
         {"year": 2024, "top_artists": document["top_artists"]},
@@ -168,6 +192,7 @@ def test_empty_history_is_a_valid_document(frame: pd.DataFrame) -> None:
     assert document["first_played_at"] is None
     assert document["last_played_at"] is None
     assert document["clock"] == [[0] * 24 for _ in range(7)]
+    assert document["daily"] is None
     assert document["sessions"]["count"] == 0
     assert document["intent"]["skip_rate"] is None
     for key in (
@@ -175,6 +200,7 @@ def test_empty_history_is_a_valid_document(frame: pd.DataFrame) -> None:
         "top_tracks_by_plays",
         "devices",
         "countries",
+        "monthly",
         "discovery",
         "obsessions",
         "forgotten_favorites",
@@ -222,10 +248,23 @@ def test_discovery_and_forgotten_look_at_the_whole_history() -> None:
     )
     document = build_profile(frame, tz="UTC", year=2024, now=NOW)
     validate(document)
+    # Old was new in 2022: its B-side is not fresh; Fresh and Later are, in their months.
     assert document["discovery"] == [
-        {"month": "2024-02", "new_artists": 1, "artists": ["Fresh"]},
-        {"month": "2024-03", "new_artists": 0, "artists": []},
-        {"month": "2024-04", "new_artists": 1, "artists": ["Later"]},
+        {
+            "month": "2024-02",
+            "new_artists": 1,
+            "artists": ["Fresh"],
+            "warmup": False,
+            "fresh_share": 0.5,
+        },
+        {"month": "2024-03", "new_artists": 0, "artists": [], "warmup": False, "fresh_share": None},
+        {
+            "month": "2024-04",
+            "new_artists": 1,
+            "artists": ["Later"],
+            "warmup": False,
+            "fresh_share": 1.0,
+        },
     ]
     forgotten = document["forgotten_favorites"]
     assert [(f["name"], f["artist"], f["plays"]) for f in forgotten] == [("Anthem", "Old", 8)]

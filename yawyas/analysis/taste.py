@@ -204,6 +204,12 @@ def _month_label(month: int) -> str:
     return str(np.datetime64(month, "M"))
 
 
+DISCOVERY_WARMUP_MONTHS: Final = 3
+"""The first months of a history, when every artist is new: their discoveries say little."""
+FRESH_DAYS: Final = 90
+"""An artist counts as a fresh discovery for this many days after its first play."""
+
+
 def build_discovery(
     streams: pd.DataFrame,
     local: pd.DataFrame,
@@ -211,37 +217,57 @@ def build_discovery(
     since: pd.Timestamp | None = None,
     until: pd.Timestamp | None = None,
     examples: int = 3,
+    warmup_months: int = DISCOVERY_WARMUP_MONTHS,
+    fresh_days: int = FRESH_DAYS,
 ) -> pd.DataFrame:
     """New artists per month: each music artist counts once, in the local month of its first play.
 
     Give the WHOLE history (a first play is first over everything the frame holds) and, to report
-    a period, `since`/`until` (local dates): months outside are dropped. Months between the first
-    and last reported month with no new artist appear with 0. Columns: `month` ("YYYY-MM"),
-    `new_artists`, `artists` (up to `examples` of that month's new artists, most played overall
-    first). `local` comes from `build_local_times` on the same streams.
+    a period, `since`/`until` (local dates). The months run from the first to the last month with
+    a stream (of any kind) inside the period, months without a new artist included with 0, so
+    the curve reaches the end of the data. Columns:
+    - `month` ("YYYY-MM"), `new_artists`, `artists` (up to `examples` of that month's new
+      artists, most played overall first);
+    - `warmup`: the month is one of the first `warmup_months` months of the history's music,
+      when every artist is new (a chart should not let them set its scale);
+    - `fresh_share`: the share of that month's music listening time spent on artists first
+      played less than `fresh_days` days before (NaN in a month without music).
+    `local` comes from `build_local_times` on the same streams.
     """
-    music_plays = kind_mask(streams, "track") & play_mask(streams)
+    columns: dict[str, list[Any]] = {
+        "month": [],
+        "new_artists": [],
+        "artists": [],
+        "warmup": [],
+        "fresh_share": [],
+    }
+    music = kind_mask(streams, "track")
     codes, artists = name_codes(streams["artist_name"])
-    rows = np.flatnonzero(music_plays & (codes >= 0))
-    columns: dict[str, list[Any]] = {"month": [], "new_artists": [], "artists": []}
+    rows = np.flatnonzero(music & play_mask(streams) & (codes >= 0))
     if len(rows) == 0:
         return pd.DataFrame(columns)
-    starts = local["start_ms"].to_numpy(dtype=np.int64)[rows]
+    all_starts = local["start_ms"].to_numpy(dtype=np.int64)
+    starts = all_starts[rows]
     artist_of_row = codes[rows]
     first_start = np.full(len(artists), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_start, artist_of_row, starts)
     # the rows holding each artist's first start (the first of them on an exact tie)
     at_first = np.flatnonzero(starts == first_start[artist_of_row])
     artist_ids, where = np.unique(artist_of_row[at_first], return_index=True)
-    months = _months(local["local_start"].to_numpy()[rows[at_first[where]]])
+    every_month = _months(local["local_start"].to_numpy())
+    months = every_month[rows[at_first[where]]]
     plays = np.bincount(codes[rows], minlength=len(artists))[artist_ids]
+    warmup_end = int(months.min()) + warmup_months  # first month after the warm-up
 
-    lo = int(months.min()) if since is None else _months(np.array([since.to_datetime64()]))[0]
-    hi = int(months.max()) if until is None else _months(np.array([until.to_datetime64()]))[0]
-    inside = (months >= lo) & (months <= hi)
-    if not inside.any():
+    inside_all = np.ones(len(every_month), dtype=bool)
+    if since is not None:
+        inside_all &= every_month >= _months(np.array([since.to_datetime64()]))[0]
+    if until is not None:
+        inside_all &= every_month <= _months(np.array([until.to_datetime64()]))[0]
+    if not inside_all.any():
         return pd.DataFrame(columns)
-    lo, hi = max(lo, int(months[inside].min())), min(hi, int(months[inside].max()))
+    lo, hi = int(every_month[inside_all].min()), int(every_month[inside_all].max())
+    inside = (months >= lo) & (months <= hi)
     months, artist_ids, plays = months[inside], artist_ids[inside], plays[inside]
     counts = np.bincount(months - lo, minlength=hi - lo + 1)
     order = np.lexsort((artists[artist_ids].astype(str), -plays, months))
@@ -250,12 +276,26 @@ def build_discovery(
         bucket = named.setdefault(int(months[i]), [])
         if len(bucket) < examples:
             bucket.append(str(artists[artist_ids[i]]))
+
+    # Fresh listening: music time on an artist within `fresh_days` of its first play.
+    listened = np.flatnonzero(music & (codes >= 0) & inside_all)
+    age = all_starts[listened] - first_start[codes[listened]]
+    fresh = (age >= 0) & (age < fresh_days * 86_400_000)
+    slot = every_month[listened] - lo
+    ms = ms_played(streams)[listened]
+    music_ms = np.bincount(slot, weights=ms, minlength=hi - lo + 1)
+    fresh_ms = np.bincount(slot, weights=np.where(fresh, ms, 0), minlength=hi - lo + 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fresh_share = np.where(music_ms > 0, fresh_ms / np.maximum(music_ms, 1), np.nan)
+
     month_range = range(lo, hi + 1)
     return pd.DataFrame(
         {
             "month": [_month_label(m) for m in month_range],
             "new_artists": counts.astype(np.int64),
             "artists": [named.get(m, []) for m in month_range],
+            "warmup": [m < warmup_end for m in month_range],
+            "fresh_share": fresh_share.astype(np.float64),
         }
     )
 

@@ -19,8 +19,9 @@
    place), and an inference mentioning a country code or name of the store is dropped.
 4. Dates: no date finer than the month. Every instant or day (`generated_at`, the period, first
    and last play, the longest session's start, obsession windows, forgotten favourites' first
-   and last plays) is cut to "YYYY-MM". Months (discovery), years (taste by year) and weekly
-   windows of moments (weekday + time of day, no date) are kept.
+   and last plays) is cut to "YYYY-MM"; the calendar of daily listening (`daily`) is dropped
+   (null). Months (discovery, monthly listening), years (taste by year) and weekly windows of
+   moments (weekday + time of day, no date) are kept.
 
 With `keep_names=True` step 1 and 2 are skipped (names stay), steps 3 and 4 still apply.
 Counts, durations, shares, the clock, devices and traits are kept as they are.
@@ -200,6 +201,8 @@ def _coarsen_dates(p: dict[str, Any]) -> None:
     p["first_played_at"] = month(p["first_played_at"])
     p["last_played_at"] = month(p["last_played_at"])
     p["sessions"]["longest_start"] = month(p["sessions"]["longest_start"])
+    if "daily" in p:
+        p["daily"] = None
     for e in p["obsessions"]:
         e["window_start"], e["window_end"] = month(e["window_start"]), month(e["window_end"])
     for e in p["forgotten_favorites"]:

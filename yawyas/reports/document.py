@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import resources
@@ -92,14 +93,76 @@ def _days(value: Any) -> str:
     return str(value)
 
 
-def _window(raw: Any) -> dict[str, str]:
+def _window(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
-        return {"days": "", "start": "", "end": "", "text": str(raw)}
+        return {"days": "", "start": "", "end": "", "text": str(raw), **window_shape({})}
     days = _days(_first(raw, "days", "day", "weekdays"))
     start = str(_first(raw, "start", "start_local", "from") or "")
     end = str(_first(raw, "end", "end_local", "to") or "")
     text = str(raw.get("text") or raw.get("label") or f"{days} {start}{DASH}{end}".strip())
-    return {"days": days, "start": start, "end": end, "text": text}
+    return {"days": days, "start": start, "end": end, "text": text, **window_shape(raw)}
+
+
+_DAY_INDEX: Final = {name.casefold(): i for i, name in enumerate(_WEEKDAYS)}
+_CLOCK: Final = re.compile(r"^\s*([01]?[0-9]|2[0-4]):([0-5][0-9])\s*$")
+
+
+def day_numbers(value: Any) -> list[int]:
+    """Weekday numbers (Monday = 0) of a window's days in any producer's form: [5, 6],
+    ["Sat", "Sun"], "Mon-Fri" (a run, possibly around the week: "Sun-Thu"), "Sat, Sun",
+    "every day". Sorted, without repeats; [] for what cannot be read."""
+    if value is None:
+        return []
+    items: list[Any]
+    if isinstance(value, str):
+        if value.strip().casefold() in ("every day", "daily", "all week"):
+            return list(range(7))
+        items = [part.strip() for part in re.split(r"[,;/]|\s+and\s+", value) if part.strip()]
+    elif isinstance(value, Iterable):
+        items = list(value)
+    else:
+        return []
+    found: set[int] = set()
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool) and 0 <= item <= 6:
+            found.add(item)
+            continue
+        text = str(item).strip().casefold()
+        ends = [part.strip()[:3] for part in re.split(r"\s*[-\u2013]\s*", text)]
+        if len(ends) == 2 and all(e in _DAY_INDEX for e in ends):
+            first, last = _DAY_INDEX[ends[0]], _DAY_INDEX[ends[1]]
+            found.update((first + i) % 7 for i in range((last - first) % 7 + 1))
+        elif text[:3] in _DAY_INDEX:
+            found.add(_DAY_INDEX[text[:3]])
+    return sorted(found)
+
+
+def clock_minutes(value: Any) -> int | None:
+    """Minutes after midnight of a local time of day ("17:30" -> 1050; "24:00" -> 0)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value % 1440
+    match = _CLOCK.match(str(value or ""))
+    if match is None:
+        return None
+    return (int(match.group(1)) * 60 + int(match.group(2))) % 1440
+
+
+def window_shape(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The structured part of a moment's window: `day_numbers` (the weekdays it starts on,
+    Monday = 0), `start_minute`, `end_minute` (local minutes after midnight, None when
+    unreadable) and `crosses_midnight` (its end is not after its start: it ends the next day)."""
+    days = day_numbers(_first(raw, "days", "day", "weekdays"))
+    start = _first(raw, "start_minute")
+    end = _first(raw, "end_minute")
+    start = clock_minutes(start if start is not None else _first(raw, "start", "start_local"))
+    end = clock_minutes(end if end is not None else _first(raw, "end", "end_local"))
+    crosses = start is not None and end is not None and end <= start
+    return {
+        "day_numbers": days,
+        "start_minute": start,
+        "end_minute": end,
+        "crosses_midnight": bool(raw.get("crosses_midnight", crosses)) if raw else False,
+    }
 
 
 def _evidence(raw: Any) -> str:

@@ -1,8 +1,11 @@
-"""The report as Markdown: the same tables as the HTML page, the charts as SVG files beside it.
+"""The report as Markdown: the sections of the HTML page, the charts as SVG files beside it.
 
-`write_markdown(doc, Path("report.md"))` writes `report.md` and `report_files/clock.svg`,
-`report_files/discovery.svg`, `report_files/devices.svg` and one `taste_<year>.svg` per year,
-linked relatively. Cell text is escaped so that names cannot break a table or inject HTML
+`write_markdown(doc, Path("report.md"))` writes `report.md` and, in `report_files/`:
+`monthly.svg`, `clock.svg`, `top_artists.svg`, `discovery.svg`, `devices.svg`, one
+`taste_<year>.svg` per year, `week.svg` when there are moments and `calendar.svg` when the
+document has daily listening (not in anonymised reports); all linked relatively. Markdown
+viewers may not show images, so the tables of the numbers stay beside the charts. Cell text is
+escaped so that names cannot break a table or inject HTML
 (`|`, `<`, `>`, `&`, `*`, `_`, `[`, `]`, `` ` ``, `#`, `!`, backslash).
 """
 
@@ -14,18 +17,19 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
-from yawyas.reports import svg
+from yawyas.reports import svg, timecharts
+from yawyas.reports.countries import country_name
 from yawyas.reports.document import (
     DASH,
     TOP_LISTS,
     fmt_count,
     fmt_hours,
     fmt_share,
-    period_text,
     taste_bars,
     top_table,
     yawyas_traits,
 )
+from yawyas.reports.wording import fmt_day, fmt_month, fmt_span, period_words
 
 _SPECIAL: Final = re.compile(r"([\\`*_\[\]|#!])")
 
@@ -62,14 +66,28 @@ def charts(doc: Mapping[str, Any]) -> dict[str, str]:
         f"taste_{y['year']}.svg": svg.bars_svg(taste_bars(y), f"Top artists of {y['year']}")
         for y in p["taste_by_year"]
     }
-    return {
+    out = {
         **taste,
+        "monthly.svg": timecharts.monthly_svg(p.get("monthly") or []),
         "clock.svg": svg.clock_svg(p["clock"]),
-        "discovery.svg": svg.curve_svg([(m["month"], m["new_artists"]) for m in p["discovery"]]),
+        "top_artists.svg": svg.bars_svg(
+            [(e["name"], e["ms"] / 3_600_000) for e in p["top_artists"]],
+            "Top artists",
+            notes=[f"{e['plays']:,} plays" for e in p["top_artists"]],
+        ),
+        "discovery.svg": timecharts.discovery_svg(p["discovery"]),
         "devices.svg": svg.bars_svg(
             [(d["family"], d["ms"] / 3_600_000) for d in p["devices"]], "Listening time by device"
         ),
     }
+    if doc["moments"]:
+        out["week.svg"] = timecharts.week_svg(timecharts.moment_windows(doc), p["clock"])
+    daily = p.get("daily")
+    if daily:
+        out["calendar.svg"] = timecharts.calendar_svg(
+            daily["first_day"], daily["ms"], daily["plays"]
+        )
+    return out
 
 
 def _moment(m: Mapping[str, Any]) -> list[str]:
@@ -104,14 +122,155 @@ def _moment(m: Mapping[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def _over_time(p: Mapping[str, Any], assets: str) -> list[str]:
+    monthly = p.get("monthly") or []
+    out = ["## Listening over time", ""]
+    if not monthly:
+        return [*out, "No listening in this period.", ""]
+    return [
+        *out,
+        f"![Hours of listening per month, by kind]({assets}/monthly.svg)",
+        "",
+        _table(
+            ["month", "music", "podcasts", "audiobooks", "other", "plays"],
+            [
+                [
+                    fmt_month(m["month"]),
+                    fmt_hours(m["music_ms"]),
+                    fmt_hours(m["podcast_ms"]),
+                    fmt_hours(m["audiobook_ms"]),
+                    fmt_hours(m["other_ms"]),
+                    fmt_count(m["plays"]),
+                ]
+                for m in monthly
+            ],
+        ),
+        "",
+    ]
+
+
+def _calendar(doc: Mapping[str, Any], assets: str) -> list[str]:
+    daily = doc["profile"].get("daily")
+    if not daily:
+        if doc["privacy"]["anonymized"]:
+            return [
+                "## Day by day",
+                "",
+                "The calendar of days is left out of anonymised reports (it would show dates).",
+                "",
+            ]
+        return []
+    first, last = fmt_day(daily["first_day"]), fmt_day(daily["last_day"])
+    days_on = sum(1 for v in daily["ms"] if v > 0)
+    return [
+        "## Day by day",
+        "",
+        f"![Listening per day from {first} to {last}]({assets}/calendar.svg)",
+        "",
+        f"From {md(first)} to {md(last)} you listened on {days_on:,} of {len(daily['ms']):,} days.",
+        "",
+    ]
+
+
+def _week(doc: Mapping[str, Any], assets: str) -> list[str]:
+    if not doc["moments"]:
+        return []
+    out = [
+        "## Your week",
+        "",
+        f"![The moments in the week, hour by hour]({assets}/week.svg)",
+        "",
+    ]
+    out += [
+        f"{i + 1}. **{md(m['name'])}**: "
+        f"{md('; '.join(w['text'] for w in m['windows']) or None)}, "
+        f"{fmt_share(m['share_plays'])} of plays"
+        for i, m in enumerate(doc["moments"])
+    ]
+    return [*out, ""]
+
+
+def _kinds(p: Mapping[str, Any]) -> list[str]:
+    names = {"track": "music", "episode": "podcasts", "audiobook": "audiobooks"}
+    return [
+        "## Music and podcasts",
+        "",
+        _table(
+            ["kind", "listening time", "plays", "share"],
+            [
+                [
+                    names.get(k["kind"], k["kind"]),
+                    fmt_hours(k["ms"]),
+                    fmt_count(k["plays"]),
+                    fmt_share(k["share"]),
+                ]
+                for k in p["kinds"]
+                if k["streams"]
+            ],
+        ),
+        "",
+    ]
+
+
+def _favourites(p: Mapping[str, Any]) -> list[str]:
+    out = ["## Obsessions", "", "The tracks you played most within any 7 days.", ""]
+    out += [
+        f"{i + 1}. **{md(o['name'])}**"
+        + (f" — {md(o['artist'])}" if o["artist"] else "")
+        + f": {o['plays']:,} plays, {md(fmt_span(o['window_start'], o['window_end']))}"
+        for i, o in enumerate(p["obsessions"])
+    ] or ["None: no track was played 3 times or more within a week."]
+    out += [
+        "",
+        "## Forgotten favourites",
+        "",
+        "Tracks you once played a lot and have not played for 6 months.",
+        "",
+    ]
+    out += [
+        f"{i + 1}. **{md(f['name'])}**"
+        + (f" — {md(f['artist'])}" if f["artist"] else "")
+        + f": {f['plays']:,} plays from {md(fmt_month(f['first_played']))}, last played "
+        f"{md(fmt_month(f['last_played']))}"
+        for i, f in enumerate(p["forgotten_favorites"])
+    ] or ["None: every track you played a lot, you still play."]
+    return [*out, ""]
+
+
+def _discovery(p: Mapping[str, Any], assets: str) -> list[str]:
+    return [
+        "## Discovery curve",
+        "",
+        "Columns: artists you heard for the first time each month; the first three months of "
+        "your history (when every artist is new) are greyed out and do not set the scale. Line: "
+        "the share of each month's music time on artists you had found in the 90 days before.",
+        "",
+        f"![Artists heard for the first time, per month]({assets}/discovery.svg)",
+        "",
+        _table(
+            ["month", "new artists", "time on new", "for example"],
+            [
+                [
+                    fmt_month(m["month"]) + (" (warm-up)" if m.get("warmup") else ""),
+                    m["new_artists"],
+                    fmt_share(m.get("fresh_share")),
+                    ", ".join(m["artists"]),
+                ]
+                for m in p["discovery"]
+            ],
+        ),
+        "",
+    ]
+
+
 def render_markdown(doc: Mapping[str, Any], assets: str = "report_files") -> str:
     """The report as Markdown text; charts are linked as `<assets>/<name>.svg`."""
     p = doc["profile"]
+    zone = "" if p["timezone"] == "withheld" else f" · local time in {md(p['timezone'])}"
     out = [
         "# You are what you stream",
         "",
-        f"{md(period_text(doc))} · timezone {md(p['timezone'])} · generated "
-        f"{md(doc['generated_at'])} by yawyas",
+        f"{md(period_words(doc))}{zone} · made by yawyas on {md(fmt_day(doc['generated_at']))}",
         "",
     ]
     privacy = doc["privacy"]
@@ -136,6 +295,9 @@ def render_markdown(doc: Mapping[str, Any], assets: str = "report_files") -> str
             ],
         ),
         "",
+        *_week(doc, assets),
+        *_over_time(p, assets),
+        *_calendar(doc, assets),
         "## Listening clock",
         "",
         f"![Plays by weekday and local hour]({assets}/clock.svg)",
@@ -167,21 +329,18 @@ def render_markdown(doc: Mapping[str, Any], assets: str = "report_files") -> str
     ]
     out.append("")
     for key, title, paired in TOP_LISTS:
-        out += [f"## {title}", "", _top(p[key], paired), ""]
+        out += [f"## {title}", ""]
+        if key == "top_artists":
+            out += [f"![Top artists by listening time]({assets}/top_artists.svg)", ""]
+        out += [_top(p[key], paired), ""]
+    out += _kinds(p)
+    out += _favourites(p)
     out += ["## Taste over the years", ""]
     for y in p["taste_by_year"]:
         chart = f"![Top artists of {y['year']}]({assets}/taste_{y['year']}.svg)"
         out += [f"### {y['year']}", "", chart, "", _top(y["top_artists"], False), ""]
+    out += _discovery(p, assets)
     out += [
-        "## Discovery curve",
-        "",
-        f"![Artists heard for the first time, per month]({assets}/discovery.svg)",
-        "",
-        _table(
-            ["month", "new artists", "for example"],
-            [[m["month"], m["new_artists"], ", ".join(m["artists"])] for m in p["discovery"]],
-        ),
-        "",
         "## Devices",
         "",
         f"![Listening time by device]({assets}/devices.svg)",
@@ -201,7 +360,10 @@ def render_markdown(doc: Mapping[str, Any], assets: str = "report_files") -> str
             "",
             _table(
                 ["country", "listening time", "share"],
-                [[c["country"], fmt_hours(c["ms"]), fmt_share(c["share"])] for c in p["countries"]],
+                [
+                    [country_name(c["country"]), fmt_hours(c["ms"]), fmt_share(c["share"])]
+                    for c in p["countries"]
+                ],
             ),
             "",
         ]

@@ -40,6 +40,7 @@ from yawyas.analysis.taste import (
     build_top,
     build_totals,
 )
+from yawyas.analysis.timeline import GROUPS, build_daily, build_monthly, calendar_span
 from yawyas.errors import BadInputError
 
 SCHEMA_VERSION: Final = 1
@@ -135,6 +136,7 @@ def _entries(frame: pd.DataFrame, fields: dict[str, str]) -> list[dict[str, Any]
         "text": _text,
         "local": _local,
         "list": list,
+        "bool": bool,
     }
     columns = {key: frame[key].tolist() for key in fields}
     return [
@@ -196,6 +198,22 @@ def _taste_by_year(streams: pd.DataFrame, local: pd.DataFrame) -> list[Profile]:
     return [{"year": y, "top_artists": artists} for y, artists in sorted(years.items())]
 
 
+def _daily(
+    period: pd.DataFrame, local: pd.DataFrame, since: pd.Timestamp | None
+) -> dict[str, Any] | None:
+    """The calendar of the period's last year: {first_day, last_day, ms, plays} or None."""
+    span = calendar_span(local, since=since)
+    if span is None:
+        return None
+    days = build_daily(period, local, *span)
+    return {
+        "first_day": span[0].isoformat(),
+        "last_day": span[1].isoformat(),
+        "ms": [int(v) for v in days["ms"]],
+        "plays": [int(v) for v in days["plays"]],
+    }
+
+
 def build_profile(
     streams: pd.DataFrame,
     *,
@@ -217,6 +235,9 @@ def build_profile(
       only the months inside the period are reported;
     - `forgotten_favorites`: judged as of the period's end, over all the history up to it
       (favourites of any time before, silent for the 6 months before that end).
+    `monthly` splits each month's listening by kind; `daily` is the listening of every day of
+    the period's last year (from the same date a year before its last day with a stream, or
+    from the period's first day if later), for a calendar; None when there is no stream.
     `top_n` caps every top list; `now` (default: the current time) only stamps `generated_at`.
     An empty history (or period) gives a valid document of zeros and empty lists.
     Raises `BadInputError` for a malformed date or a period that ends before it starts.
@@ -291,6 +312,11 @@ def build_profile(
             "last_played_at": _utc(int(ends.max())) if len(ends) else None,
             "clock": build_clock(local),
             "kinds": _entries(build_kinds(period), {"kind": "text", **_SHARES}),
+            "monthly": _entries(
+                build_monthly(period, local),
+                {"month": "text", **{f"{g}_ms": "int" for g in GROUPS}, "plays": "int"},
+            ),
+            "daily": _daily(period, local, first_day),
             **tops.result(),
             "sessions": {
                 "count": session_stats.count,
@@ -307,7 +333,13 @@ def build_profile(
             "countries": _entries(build_countries(period), {"country": "text", **_SHARES}),
             "discovery": _entries(
                 discovery.result(),
-                {"month": "text", "new_artists": "int", "artists": "list"},
+                {
+                    "month": "text",
+                    "new_artists": "int",
+                    "artists": "list",
+                    "warmup": "bool",
+                    "fresh_share": "float",
+                },
             ),
             "diversity": {
                 "entropy_bits": _number(diversity.entropy_bits),
