@@ -6,7 +6,6 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -18,6 +17,8 @@ from typer.testing import CliRunner
 
 import yawyas.cli.commands  # noqa: F401  (registers the commands)
 from tests import exportkit as kit
+from tests.framekit import moment
+from yawyas.analysis.moments.types import Evidence, Ranked, Trait, to_document
 from yawyas.cli import app
 from yawyas.demo import generate_history, write_export
 from yawyas.errors import BadInputError
@@ -25,8 +26,8 @@ from yawyas.reports import timecharts
 from yawyas.reports.document import (
     build_report,
     load_report_schema,
-    normalize_moment,
     report_format,
+    report_moment,
     select_moments,
     write_report,
 )
@@ -96,43 +97,46 @@ def validator() -> jsonschema.Draft202012Validator:
 
 
 def sample_moments() -> list[dict[str, Any]]:
-    """Moments as the moments service describes them (names from the demo listener)."""
-    return [
-        {
-            "id": "weekend-mornings-1",
-            "name": "Weekend early mornings · Morning Run",
-            "windows": [{"days": ["Sat", "Sun"], "start": "07:00", "end": "08:30"}],
-            "share": {"plays": 0.08, "ms": 0.07},
-            "top_artists": [{"name": "Pulse Avenue", "plays": 50, "ms": 9_000_000}],
-            "top_tracks": [{"name": "Last Kilometer", "artist": "Pulse Avenue", "plays": 9}],
-            "top_playlists": ["Morning Run"],
-            "device": "phone",
-            "skip_rate": 0.05,
-            "traits": [
-                {
-                    "name": "weekend runner",
-                    "confidence": 0.9,
-                    "evidence": [
-                        "playlist 'Morning Run'",
-                        {"kind": "words", "text": "'Kilometer' in 12 track names"},
-                        "Pulse Avenue on Saturdays",
-                        "Sat-Sun 07:00-08:30",
-                    ],
-                }
-            ],
-        },
-        {
-            "id": "kids-2",
-            "name": f"Weekday evenings · {HOSTILE_ARTIST}",
-            "windows": [{"days": "Mon-Fri", "start": "17:00", "end": "19:00"}],
-            "share_plays": 0.2,
-            "top_artists": [HOSTILE_ARTIST],
-            "top_tracks": [{"name": HOSTILE_TRACK, "artist": HOSTILE_ARTIST}],
-            "top_playlists": [{"name": HOSTILE_ALBUM}],
-            "device": {"family": "speaker"},
-            "traits": [{"name": "parent", "confidence": 0.8, "evidence": [HOSTILE_TRACK]}],
-        },
+    """Moment documents as the moments service writes them (names from the demo listener)."""
+    run = Trait(
+        "weekend runner",
+        0.9,
+        (
+            Evidence("playlist", "playlist 'Morning Run'", 0.6),
+            Evidence("words", "'Kilometer' in 12 track names", 0.2),
+            Evidence("time", "Sat, Sun 07:00-08:30", 0.2),
+        ),
+    )
+    parent = Trait("parent", 0.8, (Evidence("words", HOSTILE_TRACK, 0.5),))
+    moments = [
+        moment(
+            "weekend-mornings-1",
+            "Weekend early mornings · Morning Run",
+            ((5, 6), 7 * 60, 8 * 60 + 30),
+            play_share=0.08,
+            time_share=0.07,
+            plays=120,
+            ms_played=9_000_000,
+            top_artists=(Ranked("Pulse Avenue", 50, 0.4),),
+            top_tracks=(Ranked("Last Kilometer", 9, 0.07, "Pulse Avenue"),),
+            top_playlists=(Ranked("Morning Run", 120, 1.0),),
+            device="phone",
+            skip_rate=0.05,
+            traits=(run,),
+        ),
+        moment(
+            "kids-2",
+            f"Weekday evenings · {HOSTILE_ARTIST}",
+            ((0, 1, 2, 3, 4), 17 * 60, 19 * 60),
+            play_share=0.2,
+            top_artists=(Ranked(HOSTILE_ARTIST, 30, 0.5),),
+            top_tracks=(Ranked(HOSTILE_TRACK, 12, 0.2, HOSTILE_ARTIST),),
+            top_playlists=(Ranked(HOSTILE_ALBUM, 40, 0.6),),
+            device="speaker",
+            traits=(parent,),
+        ),
     ]
+    return [to_document(m) for m in moments]
 
 
 @pytest.fixture
@@ -166,43 +170,34 @@ def test_the_report_follows_its_schema_in_every_privacy_mode(
     jsonschema.Draft202012Validator.check_schema(load_report_schema())
 
 
-def test_moments_are_normalised_from_the_producers_shapes() -> None:
-    first, second = (normalize_moment(m, i) for i, m in enumerate(sample_moments()))
+def test_moments_take_the_one_documented_shape() -> None:
+    first, second = (report_moment(m) for m in sample_moments())
     assert first["share_plays"] == 0.08
     assert first["share_ms"] == 0.07
-    assert first["windows"][0]["text"] == "Sat, Sun 07:00\u201308:30"
-    assert first["top_playlists"] == [{"name": "Morning Run", "plays": None, "ms": None}]
+    assert first["windows"][0]["text"] == "Sat, Sun 07:00-08:30"
+    assert first["windows"][0]["day_numbers"] == [5, 6]
+    assert first["windows"][0]["start_minute"] == 420
+    assert first["top_playlists"] == [{"name": "Morning Run", "plays": 120, "ms": None}]
     assert first["traits"][0]["evidence"][1] == "words: 'Kilometer' in 12 track names"
     assert second["device"] == "speaker"
     assert second["top_artists"][0]["name"] == HOSTILE_ARTIST
-    assert normalize_moment({}, 4)["name"] == "Moment 5"
-    numbered = normalize_moment(
-        {"windows": [{"days": [5, 6], "start": "22:00", "end": "02:00"}]}, 0
-    )
-    assert numbered["windows"][0]["text"] == "Sat, Sun 22:00\u201302:00"
+    with pytest.raises(KeyError):
+        report_moment({"id": "m1", "name": "x", "share_plays": 0.1})  # not a moment document
 
 
-@dataclass(frozen=True)
-class _Trait:
-    name: str
-    confidence: float
-    evidence: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Moment:
-    id: str
-    name: str
-    traits: tuple[_Trait, ...] = field(default_factory=tuple)
-
-
-def test_moments_may_be_dataclasses() -> None:
+def test_moments_may_be_moment_objects() -> None:
     profile = build_profile(_empty(), tz="UTC")
-    moment = _Moment("m9", "Nights", (_Trait("night owl", 0.7, ("00:00-03:00",)),))
-    doc = build_report(profile, moments=[moment])
+    nights = moment(
+        "m9",
+        "Nights",
+        ((4,), 23 * 60, 3 * 60),
+        traits=(Trait("night owl", 0.7, (Evidence("time", "Fri 23:00-03:00", 1.0),)),),
+    )
+    doc = build_report(profile, moments=[nights])
     assert doc["moments"][0]["traits"] == [
-        {"name": "night owl", "confidence": 0.7, "evidence": ["00:00-03:00"]}
+        {"name": "night owl", "confidence": 0.7, "evidence": ["time: Fri 23:00-03:00"]}
     ]
+    assert doc["moments"][0]["windows"][0]["crosses_midnight"] is True
 
 
 def test_the_format_comes_from_the_suffix(tmp_path: Path) -> None:
@@ -299,9 +294,9 @@ def test_countries_read_as_names_and_zz_as_unknown(profile: dict[str, Any]) -> N
 
 def test_the_week_view_draws_every_window_and_crosses_midnight() -> None:
     moments = [
-        {"name": "Tango <Fri>", "windows": [{"days": ["Fri"], "start": "21:00", "end": "00:30"}]},
-        {"name": "Run", "windows": [{"days": "Sat, Sun", "start": "06:30", "end": "07:30"}]},
-        {"name": "Same hours", "windows": [{"days": [4], "start": "22:00", "end": "23:00"}]},
+        moment("m1", "Tango <Fri>", ((4,), 21 * 60, 30)),
+        moment("m2", "Run", ((5, 6), 6 * 60 + 30, 7 * 60 + 30)),
+        moment("m3", "Same hours", ((4,), 22 * 60, 23 * 60)),
     ]
     doc = build_report(build_profile(_empty(), tz="UTC"), moments=moments)
     chart = timecharts.week_svg(timecharts.moment_windows(doc), doc["profile"]["clock"])
@@ -470,7 +465,7 @@ def moments_document() -> dict[str, Any]:
     """One moment as `yawyas moments --json` prints it (yawyas.analysis.moments.types)."""
     return {
         "id": "mo-3f2a",
-        "name": "",
+        "name": "Weekday evenings · Kids songs on the speaker",
         "generated_name": "Weekday evenings · Kids songs on the speaker",
         "hidden": False,
         "windows": [
@@ -505,7 +500,7 @@ def moments_document() -> dict[str, Any]:
 
 
 def test_moments_as_the_moments_command_prints_them() -> None:
-    moment = normalize_moment(moments_document(), 0)
+    moment = report_moment(moments_document())
     assert moment["name"] == "Weekday evenings · Kids songs on the speaker"
     assert moment["windows"][0]["text"] == "Mon-Fri 17:00-19:00"
     assert (moment["share_plays"], moment["share_ms"], moment["ms"]) == (0.21, 0.18, 180_000_000)

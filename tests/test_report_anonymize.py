@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import yawyas.services.report as report_service
+from tests.framekit import moment
 from tests.test_report import (
     HOSTILE_ALBUM,
     HOSTILE_ARTIST,
@@ -22,6 +23,7 @@ from tests.test_report import (
     sample_moments,
     validator,
 )
+from yawyas.analysis.moments.types import Evidence, Trait
 from yawyas.cli import app
 from yawyas.reports.anonymize import Pseudonyms, anonymize_report, month
 from yawyas.reports.document import build_report
@@ -126,9 +128,9 @@ def test_no_store_name_country_or_day_in_any_anonymized_format(
     assert doc["profile"]["top_artists"][0]["name"] == "Artist 1"
     assert "Artist 1" in files["r_files/top_artists.svg"]
     assert len(doc["moments"]) >= (4 if moments == "learned" else 2)
-    for moment in doc["moments"]:
-        assert all(p["name"].startswith("Playlist ") for p in moment["top_playlists"])
-        assert re.fullmatch(r"moment-[0-9]+", moment["id"])
+    for shown in doc["moments"]:
+        assert all(p["name"].startswith("Playlist ") for p in shown["top_playlists"])
+        assert re.fullmatch(r"moment-[0-9]+", shown["id"])
     named = [m["name"] for m in doc["moments"]]
     if moments == "sample":
         assert "Weekend early mornings · Playlist 1" in named
@@ -198,30 +200,33 @@ def test_free_text_is_scrubbed_of_known_and_quoted_names() -> None:
     doc: dict[str, Any] = build_report(
         build_profile(load_history(connect(":memory:")), tz="UTC"),
         moments=[
-            {
-                "name": "Evenings · Salsa Night",
-                "traits": [
-                    {
-                        "name": "dancer",
-                        "evidence": [
-                            "playlist SALSA NIGHT",
-                            "words in track names: 'bachata', \"cumbia\"",
-                            "Salsa Nightly is not the playlist",
-                        ],
-                    }
-                ],
-            }
+            moment(
+                "m1",
+                "Evenings · Salsa Night",
+                ((2,), 20 * 60, 22 * 60),
+                traits=(
+                    Trait(
+                        "dancer",
+                        0.8,
+                        (
+                            Evidence("playlist", "SALSA NIGHT", 0.5),
+                            Evidence("words", "in track names: 'bachata', \"cumbia\"", 0.3),
+                            Evidence("words", "Salsa Nightly is not the playlist", 0.2),
+                        ),
+                    ),
+                ),
+            )
         ],
     )
     out = anonymize_report(doc, known_names={"playlist": ["Salsa Night"]})
-    moment = out["moments"][0]
-    assert moment["name"] == "Evenings · Playlist 1"
-    assert moment["traits"][0]["evidence"] == [
-        "playlist Playlist 1",
-        "words in track names: \u201c\u2026\u201d, \u201c\u2026\u201d",
-        "Salsa Nightly is not the playlist",
+    shown = out["moments"][0]
+    assert shown["name"] == "Evenings · Playlist 1"
+    assert shown["traits"][0]["evidence"] == [
+        "playlist: Playlist 1",
+        "words: in track names: \u201c\u2026\u201d, \u201c\u2026\u201d",
+        "words: Salsa Nightly is not the playlist",
     ]
-    assert moment["traits"][0]["name"] == "dancer"
+    assert shown["traits"][0]["name"] == "dancer"
 
 
 def test_pseudonyms_keep_namesakes_apart() -> None:

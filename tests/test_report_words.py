@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 from xml.etree import ElementTree
 
+from tests.framekit import moment
 from tests.test_report import validator
+from yawyas.analysis.moments.types import to_document
 from yawyas.reports.countries import NAMES, country_name
-from yawyas.reports.document import build_report, day_numbers, window_shape, write_report
+from yawyas.reports.document import build_report, clock_minutes, report_moment, write_report
 from yawyas.reports.html import render_html
 from yawyas.reports.markdown import charts, render_markdown
 from yawyas.reports.summary import build_profile
@@ -58,24 +60,15 @@ def test_country_names() -> None:
     assert all(len(code) == 2 and code.isupper() and name for code, name in NAMES.items())
 
 
-def test_windows_are_read_from_every_shape() -> None:
-    assert day_numbers(["Sat", "Sun"]) == [5, 6]
-    assert day_numbers([4]) == [4]
-    assert day_numbers("Mon-Fri") == [0, 1, 2, 3, 4]
-    assert day_numbers("Sun-Thu") == [0, 1, 2, 3, 6]  # around the week's end
-    assert day_numbers("Mon, Wed, Fri") == [0, 2, 4]
-    assert day_numbers("every day") == list(range(7))
-    assert day_numbers("someday") == []
-    assert day_numbers(None) == []
-    tango = window_shape({"days": ["Fri"], "start": "21:00", "end": "00:30"})
-    assert tango == {
-        "day_numbers": [4],
-        "start_minute": 21 * 60,
-        "end_minute": 30,
-        "crosses_midnight": True,
-    }
-    broken = window_shape({"days": "Mon", "start": "late", "end": "25:00"})
-    assert (broken["start_minute"], broken["end_minute"]) == (None, None)
+def test_windows_of_moment_documents() -> None:
+    tango = moment("tango", "Tango", ((4,), 21 * 60, 30))
+    (window,) = report_moment(to_document(tango))["windows"]
+    assert window["day_numbers"] == [4]
+    assert (window["start_minute"], window["end_minute"]) == (21 * 60, 30)
+    assert window["crosses_midnight"] is True
+    assert clock_minutes("24:00") == 1440
+    assert clock_minutes("late") is None
+    assert clock_minutes("25:00") is None
 
 
 def test_chart_helpers() -> None:

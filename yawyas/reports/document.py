@@ -2,13 +2,12 @@
 
 `build_report` assembles plain JSON-ready values (validated by `yawyas/schemas/report.schema.json`,
 which references the profile schema); `write_report` writes it as HTML, Markdown or JSON, chosen
-by the file's suffix. Moments are an optional input: a list of dicts as the moments service gives
-them, normalised here to one documented shape (see `normalize_moment`).
+by the file's suffix. Moments are an optional input: `Moment`s, or their documents as
+`analysis.moments.types.to_document` writes them (the one shape; see `report_moment`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
+from yawyas.analysis.moments.types import Moment, to_document
 from yawyas.errors import BadInputError
 
 REPORT_VERSION: Final = 1
@@ -60,176 +60,81 @@ def _count(value: Any) -> int | None:
     return None if number is None else int(number)
 
 
-def _first(raw: Mapping[str, Any], *keys: str) -> Any:
-    for key in keys:
-        if raw.get(key) is not None:
-            return raw[key]
-    return None
-
-
-def _entry(raw: Any, *, paired: bool = False) -> dict[str, Any]:
-    """A top-list entry: a name (and artist for tracks) with optional plays and ms."""
-    if not isinstance(raw, Mapping):
-        raw = {"name": raw}
-    out: dict[str, Any] = {"name": str(_first(raw, "name", "track", "artist", "playlist") or "")}
+def _ranked(raw: Mapping[str, Any], *, paired: bool = False) -> dict[str, Any]:
+    """A top-list entry of a moment document: name (and artist for tracks) and plays."""
+    out: dict[str, Any] = {"name": str(raw["name"])}
     if paired:
-        artist = _first(raw, "artist", "artist_name")
+        artist = raw.get("artist")
         out["artist"] = None if artist is None else str(artist)
     out["plays"] = _count(raw.get("plays"))
-    out["ms"] = _count(_first(raw, "ms", "ms_played"))
+    out["ms"] = None  # moments rank by plays; their listening time is not split per entry
     return out
 
 
-def _days(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Iterable):
-        days = list(value)
-        if all(isinstance(d, int) and 0 <= d <= 6 for d in days):  # Monday is 0
-            return ", ".join(_WEEKDAYS[d] for d in days)
-        return ", ".join(str(d) for d in days)
-    return str(value)
+def _window(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A window of a moment document in the report's shape: days as text and as numbers
+    (Monday = 0), local start and end ("HH:MM" and minutes), whether it crosses midnight."""
+    numbers = [_WEEKDAYS.index(d) for d in raw["days"]]
+    start, end = str(raw["start"]), str(raw["end"])
+    days = ", ".join(raw["days"])
+    return {
+        "days": days,
+        "start": start,
+        "end": end,
+        "text": str(raw.get("text") or f"{days} {start}{DASH}{end}"),
+        "day_numbers": numbers,
+        "start_minute": clock_minutes(start),
+        "end_minute": clock_minutes(end),
+        "crosses_midnight": bool(raw["crosses_midnight"]),
+    }
 
 
-def _window(raw: Any) -> dict[str, Any]:
-    if not isinstance(raw, Mapping):
-        return {"days": "", "start": "", "end": "", "text": str(raw), **window_shape({})}
-    days = _days(_first(raw, "days", "day", "weekdays"))
-    start = str(_first(raw, "start", "start_local", "from") or "")
-    end = str(_first(raw, "end", "end_local", "to") or "")
-    text = str(raw.get("text") or raw.get("label") or f"{days} {start}{DASH}{end}".strip())
-    return {"days": days, "start": start, "end": end, "text": text, **window_shape(raw)}
+def clock_minutes(text: str) -> int | None:
+    """Minutes after midnight of 'HH:MM' (24:00 is 1440); None when unreadable."""
+    match = _CLOCK.match(text)
+    if match is None:
+        return None
+    minutes = int(match.group(1)) * 60 + int(match.group(2))
+    return minutes if minutes <= 1440 else None
 
 
-_DAY_INDEX: Final = {name.casefold(): i for i, name in enumerate(_WEEKDAYS)}
 _CLOCK: Final = re.compile(r"^\s*([01]?[0-9]|2[0-4]):([0-5][0-9])\s*$")
 
 
-def day_numbers(value: Any) -> list[int]:
-    """Weekday numbers (Monday = 0) of a window's days in any producer's form: [5, 6],
-    ["Sat", "Sun"], "Mon-Fri" (a run, possibly around the week: "Sun-Thu"), "Sat, Sun",
-    "every day". Sorted, without repeats; [] for what cannot be read."""
-    if value is None:
-        return []
-    items: list[Any]
-    if isinstance(value, str):
-        if value.strip().casefold() in ("every day", "daily", "all week"):
-            return list(range(7))
-        items = [part.strip() for part in re.split(r"[,;/]|\s+and\s+", value) if part.strip()]
-    elif isinstance(value, Iterable):
-        items = list(value)
-    else:
-        return []
-    found: set[int] = set()
-    for item in items:
-        if isinstance(item, int) and not isinstance(item, bool) and 0 <= item <= 6:
-            found.add(item)
-            continue
-        text = str(item).strip().casefold()
-        ends = [part.strip()[:3] for part in re.split(r"\s*[-\u2013]\s*", text)]
-        if len(ends) == 2 and all(e in _DAY_INDEX for e in ends):
-            first, last = _DAY_INDEX[ends[0]], _DAY_INDEX[ends[1]]
-            found.update((first + i) % 7 for i in range((last - first) % 7 + 1))
-        elif text[:3] in _DAY_INDEX:
-            found.add(_DAY_INDEX[text[:3]])
-    return sorted(found)
-
-
-def clock_minutes(value: Any) -> int | None:
-    """Minutes after midnight of a local time of day ("17:30" -> 1050; "24:00" -> 0)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value % 1440
-    match = _CLOCK.match(str(value or ""))
-    if match is None:
-        return None
-    return (int(match.group(1)) * 60 + int(match.group(2))) % 1440
-
-
-def window_shape(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The structured part of a moment's window: `day_numbers` (the weekdays it starts on,
-    Monday = 0), `start_minute`, `end_minute` (local minutes after midnight, None when
-    unreadable) and `crosses_midnight` (its end is not after its start: it ends the next day)."""
-    days = day_numbers(_first(raw, "days", "day", "weekdays"))
-    start = _first(raw, "start_minute")
-    end = _first(raw, "end_minute")
-    start = clock_minutes(start if start is not None else _first(raw, "start", "start_local"))
-    end = clock_minutes(end if end is not None else _first(raw, "end", "end_local"))
-    crosses = start is not None and end is not None and end <= start
+def _trait(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A trait with its evidence as 'kind: text' lines."""
     return {
-        "day_numbers": days,
-        "start_minute": start,
-        "end_minute": end,
-        "crosses_midnight": bool(raw.get("crosses_midnight", crosses)) if raw else False,
-    }
-
-
-def _evidence(raw: Any) -> str:
-    """'kind: text' for {kind, text, weight} evidence; other mappings joined the same way."""
-    if isinstance(raw, Mapping):
-        parts = [str(v) for k, v in raw.items() if k != "weight" and v not in (None, "")]
-        return ": ".join(parts)
-    return str(raw)
-
-
-def _trait(raw: Any) -> dict[str, Any]:
-    if not isinstance(raw, Mapping):
-        raw = {"name": raw}
-    evidence = raw.get("evidence") or []
-    if isinstance(evidence, str | Mapping):
-        evidence = [evidence]
-    return {
-        "name": str(_first(raw, "name", "trait", "label") or ""),
+        "name": str(raw["name"]),
         "confidence": _number(raw.get("confidence")),
-        "evidence": [_evidence(e) for e in evidence],
+        "evidence": [f"{e['kind']}: {e['text']}" for e in raw.get("evidence") or []],
     }
 
 
-def normalize_moment(raw: Mapping[str, Any], index: int) -> dict[str, Any]:
-    """One moment in the report's shape, tolerant of the producer's key names.
-
-    Shape: id, name, windows [{days, start, end, text}], share_plays, share_ms (0..1 or None),
-    plays, ms, top_artists [{name, plays, ms}], top_tracks [{name, artist, plays, ms}],
-    top_playlists [{name, plays, ms}], device, skip_rate, traits [{name, confidence, evidence}].
-    """
-    share = raw.get("share")
-    share_plays = _first(raw, "share_plays", "play_share", "plays_share")
-    share_ms = _first(raw, "share_ms", "time_share", "ms_share")
-    if isinstance(share, Mapping):
-        share_plays = share_plays if share_plays is not None else share.get("plays")
-        share_ms = share_ms if share_ms is not None else _first(share, "ms", "time")
-    elif share is not None and share_plays is None:
-        share_plays = share
-    windows = raw.get("windows") or ([raw["window"]] if raw.get("window") else [])
-    device = _first(raw, "device", "device_family", "family")
-    if isinstance(device, Mapping):
-        device = _first(device, "family", "name")
+def report_moment(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """One moment, as `analysis.moments.types.to_document` writes it (the one documented
+    shape), in the report's shape: id, name, windows [{days, start, end, text, day_numbers,
+    start_minute, end_minute, crosses_midnight}], share_plays, share_ms (0..1), plays, ms,
+    top_artists [{name, plays, ms}], top_tracks [{name, artist, plays, ms}], top_playlists
+    [{name, plays, ms}], device, skip_rate, traits [{name, confidence, evidence}]."""
     return {
-        "id": str(raw.get("id") or f"m{index + 1}"),
-        "name": str(raw.get("name") or raw.get("generated_name") or f"Moment {index + 1}"),
-        "windows": [_window(w) for w in windows],
-        "share_plays": _number(share_plays),
-        "share_ms": _number(share_ms),
-        "plays": _count(raw.get("plays")),
-        "ms": _count(_first(raw, "ms", "ms_played", "listening_ms")),
-        "top_artists": [_entry(a) for a in raw.get("top_artists") or []],
-        "top_tracks": [_entry(t, paired=True) for t in raw.get("top_tracks") or []],
-        "top_playlists": [_entry(p) for p in raw.get("top_playlists") or []],
-        "device": None if device is None else str(device),
-        "skip_rate": _number(raw.get("skip_rate")),
-        "traits": [_trait(t) for t in raw.get("traits") or []],
+        "id": str(doc["id"]),
+        "name": str(doc["name"]),
+        "windows": [_window(w) for w in doc["windows"]],
+        "share_plays": _number(doc["play_share"]),
+        "share_ms": _number(doc["time_share"]),
+        "plays": _count(doc["plays"]),
+        "ms": _count(doc["ms_played"]),
+        "top_artists": [_ranked(a) for a in doc["top_artists"]],
+        "top_tracks": [_ranked(t, paired=True) for t in doc["top_tracks"]],
+        "top_playlists": [_ranked(p) for p in doc["top_playlists"]],
+        "device": str(doc["device"]),
+        "skip_rate": _number(doc.get("skip_rate")),
+        "traits": [_trait(t) for t in doc["traits"]],
     }
 
 
-def _plain(moment: Any) -> Mapping[str, Any]:
-    """A moment as a mapping: dicts as they are, dataclasses (frozen or not) as dicts."""
-    if dataclasses.is_dataclass(moment) and not isinstance(moment, type):
-        plain: dict[str, Any] = dataclasses.asdict(moment)
-        return plain
-    if isinstance(moment, Mapping):
-        return moment
-    raise TypeError(f"a moment must be a mapping or a dataclass, not {type(moment).__name__}")
+def _as_document(moment: Moment | Mapping[str, Any]) -> Mapping[str, Any]:
+    return to_document(moment) if isinstance(moment, Moment) else moment
 
 
 def select_moments(
@@ -258,7 +163,7 @@ def select_moments(
 def build_report(
     profile: Mapping[str, Any],
     *,
-    moments: Sequence[Any] | None = None,
+    moments: Sequence[Moment | Mapping[str, Any]] | None = None,
     inferences: Sequence[str] | None = None,
     anonymize: bool = False,
     keep_names: bool = False,
@@ -279,14 +184,14 @@ def build_report(
     if keep_names and not anonymize:
         raise BadInputError("--keep-names only applies together with --anonymize; add it.")
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
-    shown = [m for m in map(_plain, moments or []) if not m.get("hidden")]
+    shown = [m for m in map(_as_document, moments or []) if not m.get("hidden")]
     doc: Report = {
         "report_version": REPORT_VERSION,
         "generated_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "privacy": {"anonymized": False, "names": "real", "countries": True, "dates": "day"},
         "profile": json.loads(json.dumps(dict(profile))),
         "moments_available": moments is not None,
-        "moments": [normalize_moment(m, i) for i, m in enumerate(shown)],
+        "moments": [report_moment(m) for m in shown],
         "spotify_inferences": list(inferences) if inferences else None,
     }
     if anonymize:
