@@ -124,7 +124,7 @@ class Catalog:
         self.artist_names.append(name)
         self.artist_genre.append(genre)
         n_albums = rng.choices((1, 2, 3, 4), (35, 30, 20, 15))[0]
-        low, high = (8, 16) if genre == "kids" else (4, 12)
+        low, high = (8, 16) if genre in ("kids", "kids_es") else (4, 12)
         taken: set[str] = set()
         album_names: set[str] = set()
         albums: list[list[int]] = []

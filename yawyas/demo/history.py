@@ -13,8 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from yawyas.demo.catalog import META_FIELDS, TRACK, spotify_id
+from yawyas.demo.habits import AUDIENCES, CONTENTS, LIFE_EVENTS
 from yawyas.demo.names import BOOKS, GENRES, SHOWS
-from yawyas.demo.personas import PERSONAS, Persona
+from yawyas.demo.personas import ALL_PERSONAS, Persona
 from yawyas.demo.platforms import PLATFORM_STRINGS
 from yawyas.demo.simulate import Row, Simulation
 from yawyas.demo.world import DAY_S, YEAR_S
@@ -61,8 +62,19 @@ class DemoHistory:
 
     `streams` are extended-history rows with Spotify's field names, in time order. With
     `write_export(..., quirks=False)` they are written exactly as they are; with quirks=True the
-    rows written are `apply_quirks(history).streams`. `labels[i]` is the id of the planted moment
-    that produced `streams[i]`, or None for everyday listening.
+    rows written are `apply_quirks(history).streams`. The ground truth, aligned with `streams`
+    (also through `apply_quirks`):
+
+    - `labels[i]`: the id of the planted moment that produced `streams[i]`, or None;
+    - `audiences[i]`: who it was played for, one of AUDIENCES: "you" (the listener's own taste),
+      "kids", "someone else" (another person on the account), "functional" (sleep sounds...).
+      It is decided per session: a moment's or an Occasional's `audience`, the audience of the
+      moment whose playlist an everyday session plays, else "you";
+    - `events[i]`: the life event behind it: "trip", "holiday", "binge", "party", "noise" or an
+      Occasional's id (e.g. "partner"), None for ordinary listening and planted moments.
+
+    `artist_genres` maps every artist name of the demo catalog to its demo genre (a key of
+    yawyas.demo.names.GENRES).
     """
 
     persona: Persona
@@ -74,6 +86,9 @@ class DemoHistory:
     seed: int = 7
     end: datetime = DEFAULT_END  # the history's "now": no row ends after it
     quirky: bool = False  # True once apply_quirks has been applied
+    audiences: list[str] = field(default_factory=list)
+    events: list[str | None] = field(default_factory=list)
+    artist_genres: dict[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -82,13 +97,13 @@ class DemoHistory:
 
 
 def resolve_persona(persona: str | Persona) -> Persona:
-    """The Persona itself, or the one registered under that name."""
+    """The Persona itself, or the one registered under that name (in ALL_PERSONAS)."""
     if isinstance(persona, Persona):
         _check(persona)
         return persona
-    found = PERSONAS.get(persona)
+    found = ALL_PERSONAS.get(persona)
     if found is None:
-        names = ", ".join(sorted(PERSONAS))
+        names = ", ".join(sorted(ALL_PERSONAS))
         raise NotFoundError(f"There is no demo persona called {persona!r}; choose one of: {names}.")
     return found
 
@@ -96,21 +111,35 @@ def resolve_persona(persona: str | Persona) -> Persona:
 def _check(persona: Persona) -> None:
     """Fails early, in one sentence, on a hand-made persona the demo world cannot play."""
     genres = [g for g, _ in persona.tastes] + [g for m in persona.moments for g in m.genres]
-    genres += [g for _, gs in persona.extra_playlists for g in gs]
-    problems = [f"genre {g!r}" for g in genres if g not in GENRES]
-    problems += [f"show {s!r}" for s in persona.podcasts if s not in SHOWS]
+    genres += [g for _, gs in (*persona.extra_playlists, *persona.parties) for g in gs]
+    genres += [g for o in persona.occasional for g, _ in o.genres]
+    problems = [f"unknown genre {g!r}" for g in genres if g not in GENRES]
+    problems += [f"unknown show {s!r}" for s in persona.podcasts if s not in SHOWS]
     books = {book.title for book in BOOKS}
-    problems += [f"audiobook {b!r}" for b in persona.audiobooks if b not in books]
+    problems += [f"unknown audiobook {b!r}" for b in persona.audiobooks if b not in books]
+    devices = [m.device for m in persona.moments] + [
+        d for o in persona.occasional for d in o.devices
+    ]
+    problems += [f"unknown device {d!r}" for d in devices if d not in PLATFORM_STRINGS]
+    audiences = [m.audience for m in persona.moments] + [o.audience for o in persona.occasional]
+    problems += [f"unknown audience {a!r}" for a in audiences if a not in AUDIENCES]
     for m in persona.moments:
-        if m.device not in PLATFORM_STRINGS:
-            problems.append(f"device {m.device!r}")
-        if m.content not in ("music", "podcast", "audiobook"):
-            problems.append(f"content {m.content!r}")
+        if m.content not in CONTENTS:
+            problems.append(f"unknown content {m.content!r}")
         if m.content == "music" and not m.genres:
             problems.append(f"moment {m.id!r} without genres")
+        if m.content != "music" and m.playlist is not None:
+            problems.append(f"moment {m.id!r} with a playlist for {m.content!r} content")
+        if m.repeat and (m.content != "music" or m.shuffle):
+            problems.append(f"moment {m.id!r} on repeat without an unshuffled playlist")
+        if not 0 <= m.active_from < m.active_to <= 1:
+            problems.append(f"moment {m.id!r} era {m.active_from}..{m.active_to}")
+    for o in persona.occasional:
+        if not o.devices or not 0 <= o.active_from < o.active_to <= 1 or o.id in LIFE_EVENTS:
+            problems.append(f"occasional {o.id!r} (devices, era or a reserved id)")
     ZoneInfo(persona.timezone)
     if problems:
-        raise ValueError(f"persona {persona.name!r} uses unknown " + ", ".join(problems))
+        raise ValueError(f"persona {persona.name!r} cannot be played: " + ", ".join(problems))
 
 
 def generate_history(
@@ -214,6 +243,8 @@ def _history(sim: Simulation, keep: int | None) -> DemoHistory:
         for plan in sim.sessions
     ]
     moments = [persona.moments[p.moment].id if p.moment >= 0 else None for p in sim.sessions]
+    audiences = _audiences(sim)
+    events = [plan.event for plan in sim.sessions]
     blank: dict[str, Any] = dict.fromkeys(ROW_FIELDS)
     blank["username"] = persona.username
     templates = [blank | dict(zip(META_FIELDS, m, strict=True)) for m in meta]
@@ -230,16 +261,39 @@ def _history(sim: Simulation, keep: int | None) -> DemoHistory:
         row["offline_timestamp"] = end_s - ms // 1000
         append(row)
     labels = [moments[row[6]] for row in rows]
+    cat = sim.catalog
     return DemoHistory(
         persona=persona,
         streams=streams,
         labels=labels,
+        audiences=[audiences[row[6]] for row in rows],
+        events=[events[row[6]] for row in rows],
+        artist_genres=dict(zip(cat.artist_names, cat.artist_genre, strict=True)),
         playlists=_playlists(sim),
         videos=_videos(sim, len(streams)),
         library=_library(sim, rows),
         seed=sim.seed,
         end=datetime.fromtimestamp(sim.t1, UTC),
     )
+
+
+def _audiences(sim: Simulation) -> list[str]:
+    """Who each session was played for (see DemoHistory)."""
+    persona = sim.persona
+    by_playlist = {
+        playlist: persona.moments[moment].audience
+        for moment, playlist in sim.world.moment_playlist.items()
+    }
+    by_event = {occasional.id: occasional.audience for occasional in persona.occasional}
+    found: list[str] = []
+    for plan in sim.sessions:
+        if plan.moment >= 0:
+            found.append(persona.moments[plan.moment].audience)
+        elif plan.event in by_event:
+            found.append(by_event[plan.event])
+        else:
+            found.append(by_playlist.get(plan.playlist, "you"))
+    return found
 
 
 def _day(epoch_s: float) -> str:

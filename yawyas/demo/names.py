@@ -9,50 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from yawyas.demo.names_life import LIFE_GENRES
+from yawyas.demo.words import EN_FAMILY as _EN_FAMILY
+from yawyas.demo.words import EN_GIVEN as _EN_GIVEN
+from yawyas.demo.words import ES_FAMILY as _ES_FAMILY
+from yawyas.demo.words import ES_GIVEN as _ES_GIVEN
+from yawyas.demo.words import GenreWords
+from yawyas.demo.words import split_words as _split
 
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split("|") if part.strip())
-
-
-@dataclass(frozen=True)
-class GenreWords:
-    """The vocabulary of one genre."""
-
-    artists: tuple[str, ...]  # hand-picked artist names, used first
-    titles: tuple[str, ...]  # hand-picked track titles, used first
-    first: tuple[str, ...]  # first half of a generated title
-    second: tuple[str, ...]  # second half of a generated title
-    given: tuple[str, ...]  # given names for generated solo artists
-    family: tuple[str, ...]  # family names for generated solo artists
-    bands: tuple[str, ...]  # band name patterns, "{a}" and "{b}" from first/second
-    albums: tuple[str, ...]  # album name patterns, "{t}" a title, "{n}" a number
-    minutes: tuple[float, float]  # track length range
-    joiner: str = " "  # joins title halves (empty for Japanese)
-    family_first: bool = False  # "星野 ひかり" rather than "ひかり 星野"
-    person_joiner: str = " "
-    suffixes: tuple[str, ...] = (
-        " - Radio Edit",
-        " (Acoustic)",
-        " - Live",
-        " - Remastered 2011",
-        " (Demo)",
-    )
-
-
-_EN_GIVEN = _split(
-    "Mara|Jonah|Elsie|Theo|Nora|Felix|Ivy|Caleb|Ruby|Owen|Hazel|Miles|June|Arlo|Stella|Rhys|"
-    "Clara|Silas|Maeve|Dorian|Tessa|Quinn|Leo|Iris"
-)
-_EN_FAMILY = _split(
-    "Quinn|Hollis|Marlowe|Avery|Sinclair|Blake|Harlow|Vance|Ellery|Reyes|Calloway|Ashby|Rowe|"
-    "Lindqvist|Okafor|Brennan|Castell|Whitlock|Hart|Novak"
-)
-_ES_GIVEN = _split(
-    "Lucía|Carlos|Marta|Diego|Elena|Pablo|Carmen|Javier|Inés|Álvaro|Rocío|Mateo|Nerea|Tomás|Paloma|Iker"
-)
-_ES_FAMILY = _split(
-    "Vega|Morales|Serrano|Ortega|Navarro|Ibarra|Castaño|Quiroga|Salinas|Montero|Aguirre|Peña|Solís"
-)
+__all__ = ["BOOKS", "CHAPTER_WORDS", "GENRES", "SHOWS", "BookWords", "GenreWords", "ShowWords"]
 
 GENRES: dict[str, GenreWords] = {
     "running": GenreWords(
@@ -355,6 +320,7 @@ GENRES: dict[str, GenreWords] = {
         albums=_split("{t}|Workout Anthems, Vol. {n}|{t} (Gym Edit)|Max Effort"),
         minutes=(2.5, 4.0),
     ),
+    **LIFE_GENRES,  # the messier lives' genres (yawyas.demo.names_life)
 }
 
 

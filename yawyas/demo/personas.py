@@ -1,103 +1,38 @@
-"""Who the synthetic listeners are: their timezone, devices, taste and the moments they live."""
+"""Who the synthetic listeners are: their timezone, devices, taste and the moments they live.
+
+`PERSONAS` are the four crisp listeners (same-playlist routines all history long) whose every
+planted moment the moment learner must find again; `LIFE_PERSONAS` (yawyas.demo.lives) are the
+messier lives; `ALL_PERSONAS` holds both, and `generate_history` and `yawyas demo` take any name
+of it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from yawyas.demo.habits import (
+    AUDIENCES,
+    DAY_PERSON_HOURS,
+    EVERY_DAY,
+    NIGHT_OWL_HOURS,
+    WEEKDAYS,
+    Occasional,
+    Persona,
+    PlantedMoment,
+)
+from yawyas.demo.lives import LIFE_PERSONAS
 
-WEEKDAYS = (0, 1, 2, 3, 4)
-EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
-
-# Relative chance of an everyday (unplanned) session starting in each local hour, 0..23.
-DAY_PERSON_HOURS = (
-    0.25, 0.12, 0.06, 0.04, 0.04, 0.1, 0.35, 0.8, 1.0, 0.8, 0.8, 0.9,
-    1.0, 1.0, 0.9, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.4, 1.0, 0.6,
-)  # fmt: skip
-NIGHT_OWL_HOURS = (
-    0.9, 0.7, 0.45, 0.2, 0.08, 0.04, 0.05, 0.2, 0.5, 0.6, 0.7, 0.8,
-    0.9, 0.9, 0.9, 0.9, 1.0, 1.1, 1.2, 1.3, 1.5, 1.6, 1.6, 1.3,
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class PlantedMoment:
-    """A recurring moment the persona lives: the ground truth that yawyas should find again.
-
-    `days` are the weekdays (0=Monday) on which the window STARTS; a window that crosses midnight
-    (`end_hour <= start_hour`, e.g. 21 to 0.5) runs into the next morning, so a stream at 00:10 on
-    a Saturday belongs to the Friday window. Hours are local wall-clock time in the persona's
-    timezone.
-    """
-
-    id: str
-    description: str
-    days: tuple[int, ...]
-    start_hour: float
-    end_hour: float
-    device: str
-    playlist: str | None
-    trait: str
-    genres: tuple[str, ...] = ()  # where the playlist's music comes from
-    content: str = "music"  # "music", "podcast" or "audiobook"
-    shuffle: bool = False
-    skip_rate: float = 0.1  # chance a track is skipped with the forward button
-    probability: float = 0.85  # chance the moment happens on one of its days
-    minutes: tuple[float, float] = (30.0, 90.0)  # how long one session lasts
-    active_from: float = 0.0  # fraction of the history after which the habit exists
-    offline_rate: float = 0.0  # share of sessions played from downloads
-    playlist_size: tuple[int, int] = (40, 70)
-
-    @property
-    def crosses_midnight(self) -> bool:
-        """True when the window runs past midnight into the next day."""
-        return self.end_hour <= self.start_hour
-
-    @property
-    def hours(self) -> float:
-        """Length of the window in hours."""
-        return (self.end_hour - self.start_hour) % 24 or 24.0
-
-    def contains(self, local: datetime) -> bool:
-        """Whether a local wall-clock time falls inside this moment's window (day and hour)."""
-        hour = local.hour + local.minute / 60 + local.second / 3600
-        weekday = local.weekday()
-        if not self.crosses_midnight:
-            return weekday in self.days and self.start_hour <= hour < self.end_hour
-        if weekday in self.days and hour >= self.start_hour:
-            return True
-        return (weekday - 1) % 7 in self.days and hour < self.end_hour
-
-
-@dataclass(frozen=True)
-class Persona:
-    """A synthetic listener: where they live, what they play, on what, and when."""
-
-    name: str
-    description: str
-    timezone: str
-    home_country: str
-    moments: tuple[PlantedMoment, ...]
-    username: str
-    tastes: tuple[tuple[str, float], ...]  # everyday genres and their weights
-    phone_os: str = "android"  # "android" or "ios"
-    desktop_os: str = "windows"  # "windows" or "mac"
-    everyday_sessions: float = 2.0  # unplanned sessions a day, on average
-    everyday_devices: tuple[tuple[str, float], ...] = (
-        ("phone", 0.6),
-        ("desktop", 0.25),
-        ("speaker", 0.1),
-        ("web", 0.03),
-        ("tv", 0.02),
-    )
-    everyday_hours: tuple[float, ...] = DAY_PERSON_HOURS
-    podcasts: tuple[str, ...] = ()  # show names, most listened first
-    podcast_share: float = 0.08  # share of everyday sessions that are podcasts
-    audiobooks: tuple[str, ...] = ()  # book titles in reading order
-    extra_playlists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # name, genres
-    travel: tuple[tuple[str, str], ...] = ()  # (timezone, country) of places they visit
-    trips_per_year: float = 1.5
-    inferences: tuple[str, ...] = ()  # Spotify's advertising segments for them
-    birthdate: str = "1990-01-01"
+__all__ = [
+    "ALL_PERSONAS",
+    "AUDIENCES",
+    "DAY_PERSON_HOURS",
+    "EVERY_DAY",
+    "LIFE_PERSONAS",
+    "NIGHT_OWL_HOURS",
+    "PERSONAS",
+    "WEEKDAYS",
+    "Occasional",
+    "Persona",
+    "PlantedMoment",
+]
 
 
 DEFAULT = Persona(
@@ -138,6 +73,7 @@ DEFAULT = Persona(
             minutes=(20, 50),
             active_from=0.12,
             playlist_size=(30, 45),
+            audience="kids",
         ),
         PlantedMoment(
             id="friday_tango",
@@ -500,3 +436,4 @@ SYDNEY = Persona(
 )
 
 PERSONAS: dict[str, Persona] = {p.name: p for p in (DEFAULT, NIGHT_OWL, TOKYO, SYDNEY)}
+ALL_PERSONAS: dict[str, Persona] = {**PERSONAS, **LIFE_PERSONAS}

@@ -201,13 +201,13 @@ def _damage(row: dict[str, Any], index: int, bits: int, changes: dict[str, Any])
 
 def quirky_files(
     history: DemoHistory, plan: QuirkPlan
-) -> Iterator[tuple[int, list[dict[str, Any]], list[str | None]]]:
-    """Yields (file index, rows, labels) of each Streaming_History_Audio file, in order."""
-    streams, labels, order, per = history.streams, history.labels, plan.order, plan.per_file
+) -> Iterator[tuple[int, list[dict[str, Any]], list[int]]]:
+    """Yields (file index, rows, index of each row in history.streams) of each
+    Streaming_History_Audio file, in order."""
+    streams, order, per = history.streams, plan.order, plan.per_file
     for file in range(plan.files):
         chunk = order[file * per : (file + 1) * per]
-        rows = [quirky_row(plan, streams[i], i, file) for i in chunk]
-        yield file, rows, [labels[i] for i in chunk]
+        yield file, [quirky_row(plan, streams[i], i, file) for i in chunk], chunk
 
 
 def quirky_playlists(history: DemoHistory) -> list[dict[str, Any]]:
@@ -241,7 +241,8 @@ def quirky_playlists(history: DemoHistory) -> list[dict[str, Any]]:
 
 
 def apply_quirks(history: DemoHistory) -> DemoHistory:
-    """The history as written with quirks=True: its rows in file order, labels still aligned.
+    """The history as written with quirks=True: its rows in file order, the ground truth
+    (labels, audiences, events) still aligned.
 
     Holds every row in memory twice; for big histories `write_export` streams file by file.
     """
@@ -249,16 +250,19 @@ def apply_quirks(history: DemoHistory) -> DemoHistory:
         return history
     plan = plan_quirks(history)
     streams: list[dict[str, Any]] = []
-    labels: list[str | None] = []
-    for _, rows, file_labels in quirky_files(history, plan):
+    order: list[int] = []
+    for _, rows, indices in quirky_files(history, plan):
         streams.extend(rows)
-        labels.extend(file_labels)
+        order.extend(indices)
+    labels, audiences, events = history.labels, history.audiences, history.events
     library = dict(history.library)
     library["other"] = [*library.get("other", []), LOCAL_FILE]
     return replace(
         history,
         streams=streams,
-        labels=labels,
+        labels=[labels[i] for i in order],
+        audiences=[audiences[i] for i in order] if audiences else [],
+        events=[events[i] for i in order] if events else [],
         playlists=quirky_playlists(history),
         library=library,
         quirky=True,

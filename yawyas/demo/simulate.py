@@ -1,7 +1,9 @@
 """One simulated listening life: day by day, session by session, track by track.
 
 Days are planned in local wall-clock time (home, or wherever the persona travels), turned into UTC
-with zoneinfo (so daylight saving is right), then every session is played out as rows.
+with zoneinfo (so daylight saving is right), then every session is played out as rows. Sessions
+compete for the one account in tiers: parties first, then the planted moments, then the other
+life events (yawyas.demo.life), and everyday listening fills the time left.
 """
 
 from __future__ import annotations
@@ -10,53 +12,23 @@ import hashlib
 import math
 import random
 from bisect import bisect_right
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from yawyas.demo.habits import HOLIDAY_HOURS, Persona, PlantedMoment
+from yawyas.demo.life import LifePlanner
 from yawyas.demo.names import BOOKS, SHOWS
-from yawyas.demo.personas import Persona, PlantedMoment
+from yawyas.demo.pickers import picker
+from yawyas.demo.plan import ALBUM, BINGE, BOOK, MIX, MOMENT, PLAYLIST, PODCAST, TASTE, Plan
 from yawyas.demo.platforms import CLEAN_PLATFORMS, platform_key
 from yawyas.demo.world import DAY_S, YEAR_S, World
 
-# plan kinds
-MOMENT, TASTE, ALBUM, PLAYLIST, PODCAST, BOOK = range(6)
 Row = tuple[int, int, int, str, str, bool, int]
 _FIRST_REASONS = ("clickrow", "clickrow", "playbtn", "appload", "clickrow", "playbtn", "uriopen")
-
-
-class Plan:
-    """A planned session: when, on what, where, and what it plays."""
-
-    __slots__ = (
-        "country",
-        "device",
-        "end",
-        "incognito",
-        "ip",
-        "kind",
-        "moment",
-        "offline",
-        "playlist",
-        "shuffle",
-        "start",
-    )
-
-    def __init__(self, start: float, end: float, kind: int, device: str, country: str) -> None:
-        self.start = start
-        self.end = end
-        self.kind = kind
-        self.device = device
-        self.country = country
-        self.moment = -1
-        self.playlist = -1
-        self.ip = ""
-        self.offline = False
-        self.shuffle = False
-        self.incognito = False
+_CONTENT_KINDS = {"music": MOMENT, "taste": MOMENT, "podcast": PODCAST, "audiobook": BOOK}
 
 
 class Simulation:
@@ -116,7 +88,7 @@ class Simulation:
                     trips[first.toordinal() + d] = place
         return trips
 
-    def _home_ip(self, when: float, device: str) -> str:
+    def home_ip(self, when: float, device: str) -> str:
         """The home connection's address that year (documentation ranges only: RFC 5737/3849)."""
         year = int((when - self.t0) / YEAR_S)
         v6 = device in ("desktop", "speaker", "tv") and when > self.t0 + 0.55 * (self.t1 - self.t0)
@@ -137,12 +109,23 @@ class Simulation:
         device = self._device_names[
             bisect_right(self._device_cum, self.rng.random() * self._device_cum[-1])
         ]
+        if not self.persona.devices_follow_workdays:
+            return device
         workday = weekday < 5 and 8 <= hour < 19
         if device in ("desktop", "web") and not workday and self.rng.random() < 0.7:
             return "phone"
         if device in ("speaker", "tv") and workday and self.rng.random() < 0.7:
             return "desktop"
         return device
+
+    def _life(
+        self, first: date, days: int, trips: dict[int, tuple[str, str]]
+    ) -> LifePlanner | None:
+        """The planner of the persona's life events, or None when it lives none."""
+        p = self.persona
+        rates = (p.holidays_per_year, p.binges_per_year, p.noise_per_year)
+        lively = bool(p.occasional or p.parties) or max(rates) > 0
+        return LifePlanner(self, first, days, trips) if lively else None
 
     def plan(self) -> list[Plan]:
         """Every session of the history, in time order, none overlapping."""
@@ -151,10 +134,13 @@ class Simulation:
         first = datetime.fromtimestamp(self.t0, home).date()
         days = (datetime.fromtimestamp(self.t1, home).date() - first).days + 1
         trips = self._plan_trips(first, days)
+        life = self._life(first, days, trips)
+        holidays = life.holidays if life is not None else frozenset()
         zones = {tz: ZoneInfo(tz) for tz, _ in p.travel}
         lam = p.everyday_sessions * self.everyday_mult**0.7
         counts = self.np_rng.poisson(lam, size=days).tolist()
         hour_cum = list(accumulate(p.everyday_hours))
+        holiday_cum = list(accumulate(HOLIDAY_HOURS))
         stretch = self.everyday_mult**0.3
         moments: list[Plan] = []
         everyday: list[Plan] = []
@@ -162,6 +148,7 @@ class Simulation:
             day = first + timedelta(days=i)
             midnight = datetime(day.year, day.month, day.day)
             trip = trips.get(day.toordinal())
+            holiday = trip is None and day.toordinal() in holidays
             tz = zones[trip[0]] if trip else home
             # one zoneinfo lookup a day: the wall clock is a plain offset unless the day has a
             # daylight-saving change, when each start is localised on its own
@@ -170,51 +157,89 @@ class Simulation:
             steady = day_end - day_start == 86_340
             country = trip[1] if trip else p.home_country
             weekday = day.weekday()
-            windows = self._windows[weekday]
-            if trip is None:
+            windows = (
+                self._day_windows(weekday, i, days)
+                if p.eras_shape_windows
+                else self._windows[weekday]
+            )
+            at_home = trip is None and not holiday
+            if at_home:
                 for index, moment in enumerate(p.moments):
                     if (
                         weekday in moment.days
                         and i >= moment.active_from * days
+                        and i < moment.active_to * days
                         and rng.random() < moment.probability
                     ):
-                        moments.append(self._plan_moment(index, moment, midnight, home))
+                        progress = _progress(moment, i, days)
+                        moments.append(self._plan_moment(index, moment, midnight, home, progress))
+            cum = holiday_cum if holiday else hour_cum
             for _ in range(counts[i] if trip is None else max(1, counts[i] - 1)):
-                hour = bisect_right(hour_cum, rng.random() * hour_cum[-1]) + rng.random()
-                in_window = trip is None and any(a <= hour < b for a, b in windows)
-                if in_window and rng.random() < 0.85:
+                hour = bisect_right(cum, rng.random() * cum[-1]) + rng.random()
+                in_window = at_home and any(a <= hour < b for a, b in windows)
+                if in_window and rng.random() < p.window_quiet:
                     continue
                 start = (
                     day_start + hour * 3600
                     if steady
                     else (midnight + timedelta(hours=hour)).replace(tzinfo=tz).timestamp()
                 )
-                device = self._everyday_device(weekday, hour, trip is not None)
-                everyday.append(self._plan_everyday(start, device, country, trip, stretch))
-                if trip is not None and (trips.get(day.toordinal() - 1) is None):
-                    everyday[-1].offline = rng.random() < 0.5  # on the plane
-        return self._resolve(moments, everyday)
+                device = self._everyday_device(weekday, hour, not at_home)
+                plan = self._plan_everyday(start, device, country, trip, stretch)
+                everyday.append(plan)
+                if trip is not None:
+                    plan.event = "trip"
+                    if trips.get(day.toordinal() - 1) is None:
+                        plan.offline = rng.random() < 0.5  # on the plane
+                elif holiday and life is not None:
+                    plan.event = "holiday"
+                    plan.ip = life.mobile_ip()
+            if life is not None:
+                life.day(i, midnight, not at_home)
+        if life is None:
+            return self._resolve([moments], everyday)
+        return self._resolve([life.before_moments, moments, life.after_moments], everyday)
+
+    def _day_windows(self, weekday: int, index: int, days: int) -> list[tuple[float, float]]:
+        """The local hours of day `index` inside the window of a moment living then (drifted)."""
+        found: list[tuple[float, float]] = []
+        for moment in self.persona.moments:
+            if not moment.active_from * days <= index < moment.active_to * days:
+                continue
+            start = moment.start_hour + moment.drift_hours * _progress(moment, index, days)
+            for back in (-1, 0, 1):  # the window of tomorrow, today, yesterday
+                if (weekday - back) % 7 not in moment.days:
+                    continue
+                a, b = start - 24 * back, start + moment.hours - 24 * back
+                if a < 24 and b > 0:
+                    found.append((max(0.0, a), min(24.0, b)))
+        return found
 
     def _plan_moment(
-        self, index: int, moment: PlantedMoment, midnight: datetime, tz: ZoneInfo
+        self, index: int, moment: PlantedMoment, midnight: datetime, tz: ZoneInfo, progress: float
     ) -> Plan:
         rng = self.rng
         window = moment.hours * 3600
         length = min(rng.uniform(*moment.minutes) * 60, window - 180)
-        offset = rng.uniform(60, max(61.0, window - length - 60))
-        start = (midnight + timedelta(hours=moment.start_hour, seconds=offset)).replace(tzinfo=tz)
-        closes = midnight + timedelta(hours=moment.start_hour + moment.hours)
+        room = window - length - 60
+        if moment.start_spread is not None:
+            room = min(room, moment.start_spread * 3600)
+        offset = rng.uniform(60, max(61.0, room))
+        opens = moment.start_hour + moment.drift_hours * progress
+        start = (midnight + timedelta(hours=opens, seconds=offset)).replace(tzinfo=tz)
+        closes = midnight + timedelta(hours=opens + moment.hours)
         end = min(start.timestamp() + length, closes.replace(tzinfo=tz).timestamp() - 60)
-        kind = {"music": MOMENT, "podcast": PODCAST, "audiobook": BOOK}[moment.content]
+        kind = _CONTENT_KINDS[moment.content]
         plan = Plan(start.timestamp(), end, kind, moment.device, self.persona.home_country)
         plan.moment = index
         plan.playlist = self.world.moment_playlist.get(index, -1)
         plan.shuffle = moment.shuffle
+        plan.repeat = moment.repeat
         plan.offline = rng.random() < moment.offline_rate
         plan.ip = (
             f"198.51.100.{rng.randint(1, 254)}"
             if moment.device in ("phone", "car") and rng.random() < 0.7
-            else self._home_ip(plan.start, moment.device)
+            else self.home_ip(plan.start, moment.device)
         )
         return plan
 
@@ -245,16 +270,24 @@ class Simulation:
         elif device == "phone" and rng.random() < 0.5:
             plan.ip = f"198.51.100.{rng.randint(1, 254)}"
         else:
-            plan.ip = self._home_ip(start, device)
+            plan.ip = self.home_ip(start, device)
         return plan
 
-    def _resolve(self, moments: list[Plan], everyday: list[Plan]) -> list[Plan]:
-        moments.sort(key=lambda plan: plan.start)
+    def _resolve(self, tiers: list[list[Plan]], everyday: list[Plan]) -> list[Plan]:
+        """Keeps tier by tier the sessions that overlap none kept before, then fits everyday
+        sessions around them, and cuts each session short where the next one begins."""
         kept: list[Plan] = []
-        for plan in moments:
-            if not kept or plan.start >= kept[-1].end + 120:
-                kept.append(plan)
-        starts = [plan.start for plan in kept]
+        starts: list[float] = []
+        for tier in tiers:
+            tier.sort(key=lambda plan: plan.start)
+            for plan in tier:
+                i = bisect_right(starts, plan.start)
+                if i > 0 and plan.start < kept[i - 1].end + 120:
+                    continue
+                if i < len(kept) and kept[i].start < plan.end + 120:
+                    continue
+                kept.insert(i, plan)
+                starts.insert(i, plan.start)
         free: list[Plan] = []
         for plan in everyday:
             i = bisect_right(starts, plan.start) - 1
@@ -298,58 +331,15 @@ class Simulation:
             return "clickrow" if self.rng.random() < 0.6 else "playbtn"
         return self.rng.choice(_FIRST_REASONS)
 
-    def _picker(self, plan: Plan) -> Callable[[], int]:
-        rng, cat = self.rng, self.catalog
-        if plan.playlist >= 0:
-            tracks = self.playlists[plan.playlist].available(plan.start)
-            if plan.shuffle:
-                order = rng.sample(tracks, len(tracks))
-            else:
-                at = rng.randrange(len(tracks)) if rng.random() < 0.7 else 0
-                order = tracks[at:] + tracks[:at]
-            position = [-1]
-
-            def from_playlist() -> int:
-                position[0] = (position[0] + 1) % len(order)
-                return order[position[0]]
-
-            return from_playlist
-        month = self.world.month_of(plan.start)
-        obsession = self.world.obsession_at(plan.start)
-        album: list[int] = []
-        if plan.kind == ALBUM:
-            albums = cat.artist_albums[self.world.taste_artist(month)]
-            album = list(albums[min(len(albums) - 1, int(rng.random() ** 2 * len(albums)))])
-            album.reverse()
-        last = [-1]
-        r = rng.random
-        cum = self.world.month_cum(month)
-        total = cum[-1]
-        artists = self.world.taste_artists
-        track_cums, by_artist = cat.artist_track_cum, cat.artist_tracks
-
-        def from_taste() -> int:
-            if album:
-                track = album.pop()
-            elif obsession >= 0 and r() < 0.3:
-                track = obsession
-            else:
-                for _ in range(2):  # a second draw when the first repeats the last track
-                    artist = artists[bisect_right(cum, r() * total)]
-                    tcum = track_cums[artist]
-                    track = by_artist[artist][bisect_right(tcum, r() * tcum[-1])]
-                    if track != last[0]:
-                        break
-            last[0] = track
-            return track
-
-        return from_taste
-
     def _music(self, plan: Plan, session: int) -> None:
         rng, cat = self.rng, self.catalog
         r = rng.random
-        pick = self._picker(plan)
+        pick = picker(self, plan)
         skip_base = self.persona.moments[plan.moment].skip_rate if plan.kind == MOMENT else 0.22
+        if plan.kind == MIX:
+            skip_base = self.persona.occasional[plan.source].skip_rate
+        elif plan.kind == BINGE:
+            skip_base = 0.06
         t, end = plan.start, plan.end
         rs = self._first_reason(plan)
         again = -1
@@ -461,3 +451,11 @@ class Simulation:
         """The clean `platform` string of one of the persona's devices."""
         p = self.persona
         return CLEAN_PLATFORMS[platform_key(device, p.phone_os, p.desktop_os)]
+
+
+def _progress(moment: PlantedMoment, index: int, days: int) -> float:
+    """How far day `index` is through the moment's era, 0 to 1 (0 without drift)."""
+    if not moment.drift_hours:
+        return 0.0
+    first, last = moment.active_from * days, moment.active_to * days
+    return min(1.0, max(0.0, (index - first) / max(1.0, last - first)))

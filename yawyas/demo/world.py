@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
+from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +17,7 @@ from yawyas.demo.personas import Persona
 DAY_S = 86_400.0
 YEAR_S = 365.25 * DAY_S
 MONTH_S = YEAR_S / 12
+PARTY = -2  # a playlist spec made for a party, not for a moment (-1: an extra playlist)
 
 
 class SimPlaylist:
@@ -44,6 +46,7 @@ class World:
         self._build_taste()
         self.playlists: list[SimPlaylist] = []
         self.moment_playlist: dict[int, int] = {}  # moment index -> playlist index
+        self.parties: list[tuple[float, int]] = []  # (fraction of the history, playlist index)
         self._build_playlists()
         self.obsessions = self._plan_obsessions()
         self._obsession_starts = [start for start, _, _ in self.obsessions]
@@ -61,6 +64,15 @@ class World:
             for genre in moment.genres:
                 sizes[genre] = max(sizes.get(genre, 0), need)
         for _, genres in p.extra_playlists:
+            for genre in genres:
+                sizes.setdefault(genre, max(4, len(GENRES[genre].artists)))
+        for occasional in p.occasional:
+            for genre, weight in occasional.genres:
+                need = max(4, len(GENRES[genre].artists)) + round(
+                    weight * (8 + 6 * self.span_years)
+                )
+                sizes[genre] = max(sizes.get(genre, 0), need)
+        for _, genres in p.parties:
             for genre in genres:
                 sizes.setdefault(genre, max(4, len(GENRES[genre].artists)))
         return sizes
@@ -99,6 +111,7 @@ class World:
         self.taste_artists = artists
         self.taste_cum: npt.NDArray[np.float64] = np.cumsum(weights, axis=1)
         self._month_cum: dict[int, list[float]] = {}
+        self._mixes: dict[tuple[tuple[str, float], ...], tuple[list[int], list[float]]] = {}
 
     def month_of(self, when: float) -> int:
         """Index of the month of epoch second `when` within the history."""
@@ -114,8 +127,28 @@ class World:
 
     def taste_artist(self, month: int) -> int:
         """An artist drawn from the persona's taste in that month."""
+        return self.taste_artist_at(month, self.rng.random())
+
+    def taste_artist_at(self, month: int, u: float) -> int:
+        """The artist at cumulative position `u` in [0, 1) of the persona's taste that month."""
         cum = self.month_cum(month)
-        return self.taste_artists[bisect_right(cum, self.rng.random() * cum[-1])]
+        return self.taste_artists[bisect_right(cum, u * cum[-1])]
+
+    def mix(self, genres: tuple[tuple[str, float], ...]) -> tuple[list[int], list[float]]:
+        """(artists, cumulative weights) of a weighted mix of genres, popular artists first."""
+        found = self._mixes.get(genres)
+        if found is None:
+            artists: list[int] = []
+            weights: list[float] = []
+            for genre, weight in genres:
+                members = self.catalog.genre_artists[genre]
+                pops = [1.0 / (rank + 1) ** 0.7 for rank in range(len(members))]
+                total = sum(pops)
+                artists.extend(members)
+                weights.extend(weight * pop / total for pop in pops)
+            found = (artists, list(accumulate(weights)))
+            self._mixes[genres] = found
+        return found
 
     def pick_tracks(self, genres: tuple[str, ...], size: int) -> list[int]:
         """`size` tracks of some genres, the popular ones more likely (weighted sampling)."""
@@ -139,13 +172,21 @@ class World:
         for name, genres in self.persona.extra_playlists:
             created = self.t0 + rng.uniform(0.0, 0.6) * span
             specs.append((name, genres, (20, 50), created, -1))
+        parties: list[float] = []
+        for name, genres in self.persona.parties:
+            parties.append(rng.uniform(0.03, 0.97))
+            created = self.t0 + parties[-1] * span - rng.uniform(4, 20) * DAY_S
+            specs.append((name, genres, (45, 80), max(self.t0 - DAY_S, created), PARTY))
         for name, genres, size, created, moment_index in specs:
             tracks = self.pick_tracks(genres, rng.randint(*size))
-            first = max(5, int(len(tracks) * 0.6))
+            # a party playlist is made at once; others grow over the years
+            first = len(tracks) if moment_index == PARTY else max(5, int(len(tracks) * 0.6))
             added = [created + i * rng.uniform(20, 200) for i in range(first)]
             added += sorted(rng.uniform(created, self.t1) for _ in range(len(tracks) - first))
             if moment_index >= 0:
                 self.moment_playlist[moment_index] = len(self.playlists)
+            elif moment_index == PARTY:
+                self.parties.append((parties[len(self.parties)], len(self.playlists)))
             self.playlists.append(SimPlaylist(name, tracks, added))
 
     def _plan_obsessions(self) -> list[tuple[float, float, int]]:
