@@ -32,8 +32,8 @@ _LAST_ACCENTED = "\u0530"  # letters below this (Latin, Greek, Cyrillic) lose th
 @lru_cache(maxsize=262_144)
 def fold(text: str) -> str:
     """Lower case, accents and widths folded (NFKD), punctuation as single spaces, trimmed:
-    'Beyoncé' -> 'beyonce', '\uff21' (full-width A) -> 'a', 'Guns N' Roses' -> 'guns n roses'. Scripts
-    without case (Japanese, Korean) keep their letters."""
+    'Beyoncé' -> 'beyonce', a full-width A -> 'a', 'Guns N' Roses' -> 'guns n roses'.
+    Scripts without case (Japanese, Korean) keep their letters."""
     decomposed = unicodedata.normalize("NFKD", text)
     kept: list[str] = []
     base = ""
