@@ -87,6 +87,11 @@ def _same_clock(zones: tuple[str, ...]) -> bool:
 
 
 @functools.cache
+def country_zones(country: str) -> tuple[str, ...]:
+    """The tz zones of an ISO-2 country ("US" -> America/New_York, ...), most populous first."""
+    return _zone_table()[1].get(country.upper(), ())
+
+
 def country_zone(country: str) -> str | None:
     """The one zone of a country that keeps a single clock ("JP" -> "Asia/Tokyo"), else None.
 

@@ -156,6 +156,7 @@ HOUSEHOLD = Persona(
             skip_rate=0.15,
         ),
     ),
+    devices_follow_workdays=False,  # no work computer: her devices follow no office hours
     tastes=(
         ("latin_pop", 0.3),
         ("pop", 0.2),

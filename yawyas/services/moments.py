@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from yawyas.analysis.moments.fit import MomentsResult, PreviousMoments
     from yawyas.settings import Config
 
-MODEL_VERSION: Final = "1"
+MODEL_VERSION: Final = "2"
 MIN_STREAMS: Final = 100  # fewer streams cannot hold a moment (8 sessions in 4 weeks)
 
 

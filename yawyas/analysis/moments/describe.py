@@ -18,7 +18,6 @@ from yawyas.analysis.common import (
     name_codes,
     pair_codes,
     play_mask,
-    top_positions,
 )
 from yawyas.analysis.devices import DEVICE_FAMILIES
 from yawyas.analysis.intent import INTENTS, build_start_intents
@@ -27,6 +26,9 @@ from yawyas.analysis.moments.model import busy_days, in_arc, start_window
 from yawyas.analysis.moments.types import Ranked, Window
 
 TOP: Final = 5
+CHARACTERISTIC_LIFT: Final = 3.0
+CHARACTERISTIC_PLAYS: Final = 3
+CHARACTERISTIC_SHARE: Final = 0.02
 NAMES_FOR_TRAITS: Final = 200  # the most played tracks, albums and artists read for words
 MIN_PLAYLIST_SHARE: Final = 0.05
 CONTENT_SHARE: Final = 0.8  # a moment is "podcasts" when 80% of its time is podcasts
@@ -57,8 +59,11 @@ class Facts:
     top_artists: tuple[Ranked, ...]
     top_tracks: tuple[Ranked, ...]
     top_playlists: tuple[Ranked, ...]
+    top_albums: tuple[Ranked, ...] = ()
+    characteristic: tuple[Ranked, ...] = ()  # artists far likelier here than elsewhere
     # "track", "album", "artist", "playlist", "genre" -> (text, share of the moment's streams)
-    names: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    # ... and for tracks and albums, the name of their artist (None for the other kinds)
+    names: dict[str, list[tuple[str, float, str | None]]] = field(default_factory=dict)
 
 
 def display_window(segments: Segments, members: IntArray) -> Window:
@@ -85,30 +90,72 @@ def _share(part: float, whole: float) -> float | None:
 
 def _ranked(
     counts: IntArray,
+    ms: FloatArray,
+    first_seen: IntArray,
     names: ObjArray,
     total: int,
     *,
     artists: ObjArray | None = None,
     n: int = TOP,
 ) -> tuple[Ranked, ...]:
-    columns = [names] if artists is None else [names, artists]
+    """The `n` most played, ties broken by listening time, then by who came first (never by
+    the alphabet)."""
+    present = np.flatnonzero(counts > 0)
+    order = np.lexsort((first_seen[present], -ms[present], -counts[present]))
     out = []
-    for p in top_positions(counts, columns, n, eligible=counts > 0):
+    for p in present[order]:
         name = names[p]
         if not isinstance(name, str):
             continue
         artist = artists[p] if artists is not None and isinstance(artists[p], str) else None
         out.append(Ranked(name, int(counts[p]), int(counts[p]) / max(total, 1), artist))
+        if len(out) == n:
+            break
     return tuple(out)
 
 
-def _named_counts(counts: IntArray, names: ObjArray, total: int) -> list[tuple[str, float]]:
-    """The most counted names with their share of `total` (for the trait lexicon)."""
+def _first_seen(codes: IntArray, n: int) -> IntArray:
+    """The row of each code's first stream (rows are in the streams' order); n for none."""
+    out = np.full(n, len(codes), dtype=np.int64)
+    valid = codes >= 0
+    np.minimum.at(out, codes[valid], np.flatnonzero(valid))
+    return out
+
+
+def _characteristic(
+    counts: IntArray,
+    ms: FloatArray,
+    first_seen: IntArray,
+    overall: IntArray,
+    names: ObjArray,
+    plays: int,
+    total_plays: int,
+) -> tuple[Ranked, ...]:
+    """Artists far likelier in the moment than in the rest of the history (CHARACTERISTIC_LIFT
+    times), each with several plays in it (CHARACTERISTIC_PLAYS, and a share of it)."""
+    rest = np.maximum(overall - counts, 0)
+    rest_total = max(total_plays - plays, 1)
+    share_in = counts / max(plays, 1)
+    share_out = (rest + 0.5) / rest_total
+    enough = counts >= max(CHARACTERISTIC_PLAYS, CHARACTERISTIC_SHARE * plays)
+    keep = enough & (share_in >= CHARACTERISTIC_LIFT * share_out)
+    return _ranked(np.where(keep, counts, 0), ms, first_seen, names, plays, n=3)
+
+
+def _named_counts(
+    counts: IntArray, names: ObjArray, total: int, artists: ObjArray | None = None
+) -> list[tuple[str, float, str | None]]:
+    """The most counted names with their share of `total` (and their artist's name, for
+    tracks and albums), for the trait lexicon."""
     present = np.flatnonzero(counts > 0)
     if len(present) > NAMES_FOR_TRAITS:
         present = present[np.argsort(-counts[present], kind="stable")[:NAMES_FOR_TRAITS]]
     return [
-        (str(names[p]), float(counts[p]) / max(total, 1))
+        (
+            str(names[p]),
+            float(counts[p]) / max(total, 1),
+            str(artists[p]) if artists is not None and isinstance(artists[p], str) else None,
+        )
         for p in present
         if isinstance(names[p], str)
     ]
@@ -125,6 +172,14 @@ class _Columns:
         self.track, self.track_names = name_codes(streams["track_name"])
         self.pair, self.pair_track, self.pair_artist = pair_codes(self.track, self.artist)
         self.album, self.album_names = name_codes(streams["album_name"])
+        self.artist_first = _first_seen(self.artist, len(self.artist_names))
+        self.pair_first = _first_seen(self.pair, len(self.pair_track))
+        self.album_first = _first_seen(self.album, len(self.album_names))
+        self.artist_overall = _counts(self.artist[self.plays], len(self.artist_names))
+        first_album_row = np.minimum(self.album_first, max(len(self.artist) - 1, 0))
+        self.album_artist = (
+            self.artist[first_album_row] if len(self.artist) else np.zeros(0, dtype=np.int64)
+        )
         self.device = families.cat.codes.to_numpy(dtype=np.int64)
         self.kind_music = streams["kind"].astype(object).to_numpy() == "track"
         skipped = streams["skipped"]
@@ -173,6 +228,9 @@ def build_facts(
         artist_counts = _counts(cols.artist[ranked_rows], len(cols.artist_names))
         pair_counts = _counts(cols.pair[ranked_rows], len(cols.pair_track))
         album_counts = _counts(cols.album[ranked_rows], len(cols.album_names))
+        artist_ms = _sums(cols.artist[ranked_rows], cols.ms[ranked_rows], len(cols.artist_names))
+        pair_ms = _sums(cols.pair[ranked_rows], cols.ms[ranked_rows], len(cols.pair_track))
+        album_ms = _sums(cols.album[ranked_rows], cols.ms[ranked_rows], len(cols.album_names))
         device_ms = np.bincount(
             cols.device[rows], weights=cols.ms[rows], minlength=len(DEVICE_FAMILIES)
         )
@@ -191,22 +249,35 @@ def build_facts(
         else:
             end_known = cols.end_known[rows]
             skip_rate = float(cols.end_fwd[rows][end_known].mean()) if end_known.any() else None
-        names: dict[str, list[tuple[str, float]]] = {
+        names: dict[str, list[tuple[str, float, str | None]]] = {
             "artist": _named_counts(artist_counts, cols.artist_names, len(ranked_rows)),
-            "album": _named_counts(album_counts, cols.album_names, len(ranked_rows)),
-            "track": _named_counts(
-                _counts(cols.track[ranked_rows], len(cols.track_names)),
-                cols.track_names,
+            "album": _named_counts(
+                album_counts,
+                cols.album_names,
                 len(ranked_rows),
+                _at(cols.artist_names, cols.album_artist),
+            ),
+            "track": _named_counts(
+                pair_counts,
+                _at(cols.track_names, cols.pair_track),
+                len(ranked_rows),
+                _at(cols.artist_names, cols.pair_artist),
             ),
         }
         top_playlists: tuple[Ranked, ...] = ()
         item_counts = np.bincount(cols.items[rows], minlength=n_items)
         if memberships:
             in_playlist = np.asarray(item_counts @ member).ravel().astype(np.int64)
-            ranked = _ranked(in_playlist, np.asarray(playlist_names, dtype=object), len(rows), n=3)
+            ranked = _ranked(
+                in_playlist,
+                in_playlist.astype(np.float64),
+                np.arange(len(in_playlist)),
+                np.asarray(playlist_names, dtype=object),
+                len(rows),
+                n=3,
+            )
             top_playlists = tuple(r for r in ranked if r.share >= MIN_PLAYLIST_SHARE)
-            names["playlist"] = [(r.name, r.share) for r in top_playlists]
+            names["playlist"] = [(r.name, r.share, None) for r in top_playlists]
         if genres:
             names["genre"] = _genre_shares(item_counts, genres, len(rows))
         out.append(
@@ -230,14 +301,35 @@ def build_facts(
                     float(known_intent.sum()),
                 ),
                 skip_rate=skip_rate,
-                top_artists=_ranked(artist_counts, cols.artist_names, len(ranked_rows)),
+                top_artists=_ranked(
+                    artist_counts, artist_ms, cols.artist_first, cols.artist_names, len(ranked_rows)
+                ),
                 top_tracks=_ranked(
                     pair_counts,
+                    pair_ms,
+                    cols.pair_first,
                     _at(cols.track_names, cols.pair_track),
                     len(ranked_rows),
                     artists=_at(cols.artist_names, cols.pair_artist),
                 ),
                 top_playlists=top_playlists,
+                top_albums=_ranked(
+                    album_counts,
+                    album_ms,
+                    cols.album_first,
+                    cols.album_names,
+                    len(ranked_rows),
+                    n=1,
+                ),
+                characteristic=_characteristic(
+                    _counts(cols.artist[play_rows], len(cols.artist_names)),
+                    artist_ms,
+                    cols.artist_first,
+                    cols.artist_overall,
+                    cols.artist_names,
+                    plays,
+                    total_plays,
+                ),
                 names=names,
             )
         )
@@ -247,6 +339,12 @@ def build_facts(
 def _counts(codes: IntArray, n: int) -> IntArray:
     """How often each code 0..n-1 occurs (-1 ignored)."""
     out: IntArray = np.bincount(codes + 1, minlength=n + 1)[1:]
+    return out
+
+
+def _sums(codes: IntArray, values: IntArray, n: int) -> FloatArray:
+    """The sum of `values` per code 0..n-1 (-1 ignored)."""
+    out: FloatArray = np.bincount(codes + 1, weights=values, minlength=n + 1)[1:].astype(np.float64)
     return out
 
 
@@ -267,10 +365,10 @@ def _mean(values: FloatArray, weights: IntArray) -> float | None:
 
 def _genre_shares(
     item_counts: IntArray, genres: Mapping[int, Sequence[str]], total: int
-) -> list[tuple[str, float]]:
+) -> list[tuple[str, float, str | None]]:
     counts: dict[str, int] = {}
     for item in np.flatnonzero(item_counts):
         for genre in genres.get(int(item), ()):
             counts[genre] = counts.get(genre, 0) + int(item_counts[item])
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:NAMES_FOR_TRAITS]
-    return [(genre, count / max(total, 1)) for genre, count in ranked]
+    return [(genre, count / max(total, 1), None) for genre, count in ranked]

@@ -75,6 +75,7 @@ class Segments:
     minute: FloatArray  # local start, minutes after midnight
     day: IntArray  # listening day's weekday (Monday = 0)
     week: IntArray  # listening week (Monday-based, since 1970)
+    date: IntArray  # listening day (days since 1970; a day runs 04:00 to 04:00)
     device: IntArray  # index into DEVICE_FAMILIES
     shuffle: FloatArray  # 1 on, 0 off, 0.5 unknown (at the first stream)
     content: FloatArray  # (segments x CONTENTS) shares of ms_played
@@ -161,6 +162,7 @@ def build_segments(streams: pd.DataFrame, local: pd.DataFrame, families: pd.Seri
         minute=(wall % MS_PER_DAY) / MS_PER_MINUTE,
         day=(listening_day + EPOCH_WEEKDAY) % 7,
         week=np.floor_divide(listening_day + EPOCH_WEEKDAY, 7),
+        date=listening_day,
         device=device[first],
         shuffle=np.array([0.0, 1.0, 0.5])[shuffle[first]],
         content=content,

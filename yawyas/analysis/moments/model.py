@@ -25,6 +25,7 @@ import numpy as np
 from sklearn.cluster import DBSCAN
 
 from yawyas.analysis.common import BoolArray, FloatArray, IntArray
+from yawyas.analysis.devices import DEVICE_FAMILIES
 from yawyas.analysis.moments.features import Segments
 
 BIN_MINUTES: Final = 15
@@ -240,3 +241,42 @@ def fit_rules(
     if len(kept) != len(rules):
         labels, _ = classify(segments, context_x, kept, params.margin_minutes)
     return kept, labels
+
+
+def content_balls(
+    time_x: FloatArray, context_x: FloatArray, segments: Segments, params: ModelParams
+) -> list[BoolArray]:
+    """Segments of each distinct content that is dense somewhere in the week: DBSCAN on
+    time x context finds where some listening clusters; clusters whose content is alike are
+    one content; each content is the ball around its centroid in what is played (not on which
+    device), at any time: when and on what it recurs is for the routines to find."""
+    n = len(segments)
+    if n == 0:
+        return []
+    weeks = max(1.0, float(segments.week.max() - segments.week.min() + 1))
+    rng = np.random.default_rng(params.seed)
+    sample = np.arange(n)
+    if n > params.sample_size:
+        sample = np.sort(rng.choice(n, params.sample_size, replace=False))
+    fraction = len(sample) / n
+    dense = _dense_clusters(np.hstack([time_x[sample], context_x[sample]]), weeks, fraction, params)
+    k = int(dense.max(initial=-1)) + 1
+    if k == 0:
+        return []
+    rules = [_rule(segments, context_x, sample[dense == c], params) for c in range(k)]
+    pairs = [
+        (i, j)
+        for i in range(k)
+        for j in range(i + 1, k)
+        if np.linalg.norm(rules[i].centroid - rules[j].centroid) < params.merge_distance
+    ]
+    groups = _union(k, pairs)
+    members = sample[dense >= 0]
+    merged = groups[dense[dense >= 0]]
+    what = context_x[:, len(DEVICE_FAMILIES) :]  # what is played, not on which device
+    balls = []
+    for g in range(int(groups.max()) + 1):
+        rule = _rule(segments, what, members[merged == g], params)
+        distance = np.sqrt(((what - rule.centroid) ** 2).sum(axis=1))
+        balls.append(distance <= rule.radius)
+    return balls

@@ -1,6 +1,8 @@
-"""A moment's name from its content: "Weekend early mornings · Morning Run",
-"Weekday evenings · Kids songs on the speaker", "Tue-Thu late nights · Night Shift at the
-computer"."""
+"""A moment's name from evidence: "Weekend early mornings · Morning Run" (a playlist that
+holds it), "Tue-Thu late nights · Ana Lua & Bea" (artists far likelier in it than elsewhere),
+"Weekday nights at the computer" (nothing but its time and device). Names never depend on a
+random seed or on the alphabet: ties go to more plays, then more listening time, then to what
+was heard first."""
 
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ DEVICE_SHARE: Final = 0.6  # a device is named when it plays 60% of the moment
 PLAYLIST_SHARE: Final = 0.4
 SHOW_SHARE: Final = 0.5
 ARTIST_SHARE: Final = 0.35
+ALBUM_SHARE: Final = 0.5
 
 
 def part_of_day(minute: int) -> str:
@@ -79,31 +82,45 @@ def when_phrase(window: Window) -> str:
 
 
 def what_phrase(facts: Facts) -> str:
-    """The playlist that carries the moment, else the show, book or artists, and the device
-    when it is not the phone: 'Kids songs on the speaker', 'podcasts', 'Ana & Bea'."""
-    what = ""
+    """What the moment is, from the strongest evidence: a playlist (or album) that holds much
+    of it; else, for podcasts and audiobooks, the show or book; else its characteristic
+    artists (far likelier here than in the rest of the history); else nothing but its kind
+    ("podcasts") and device ("at the computer"), which `build_name` words on its own."""
     playlist = facts.top_playlists[0] if facts.top_playlists else None
-    artists = facts.top_artists
+    album = facts.top_albums[0] if facts.top_albums else None
+    artists = facts.characteristic
+    what = ""
     if playlist is not None and playlist.share >= PLAYLIST_SHARE:
         what = playlist.name
     elif facts.content in ("podcasts", "audiobooks"):
-        top = artists[0] if artists else None
+        top = facts.top_artists[0] if facts.top_artists else None
         what = top.name if top is not None and top.share >= SHOW_SHARE else facts.content
+    elif album is not None and album.share >= ALBUM_SHARE:
+        what = album.name
     elif artists and artists[0].share >= ARTIST_SHARE:
         what = artists[0].name
     elif len(artists) >= 2:
         what = f"{artists[0].name} & {artists[1].name}"
     elif artists:
         what = artists[0].name
-    else:
-        what = facts.content if facts.content != "mixed" else "listening"
-    phrase = DEVICE_PHRASES.get(facts.device) if facts.device_share >= DEVICE_SHARE else None
+    device = facts.device if facts.device_share >= DEVICE_SHARE else None
+    phrase = DEVICE_PHRASES.get(device or "")
+    if what in ("", "podcasts", "audiobooks"):  # only time, device and kind to go by
+        phrase = {**DEVICE_PHRASES, "phone": "on the phone"}.get(device or "")
+        what = " ".join(w for w in (what, phrase) if w)
+        return what
     return f"{what} {phrase}" if phrase else what
 
 
 def build_name(facts: Facts) -> str:
-    """'<when> · <what>' from the moment's first window and its content."""
-    return f"{when_phrase(facts.window)} · {what_phrase(facts)}"
+    """'<when> · <what>' from the moment's first window and its content; '<when> <device>'
+    when nothing but time and device describe it ("Weekday nights at the computer")."""
+    when, what = when_phrase(facts.window), what_phrase(facts)
+    if not what:
+        return when
+    if what.startswith(("on the ", "at the ", "in the ")):
+        return f"{when} {what}"
+    return f"{when} · {what}"
 
 
 def unique_names(names: Sequence[str], windows: Sequence[Window]) -> list[str]:

@@ -2,24 +2,30 @@
 
 Evidence comes from a small multilingual lexicon read in the moment's playlist names, its track,
 album and artist names and, where the API gave them, its artists' genres; and from the moment's
-shape: its time pattern, device and content. Each piece weighs 0-1 and a trait's confidence
-is 1 - prod(1 - weight) (independent hints: any strong one is enough, weak ones add up). A trait
-needs a piece from the names unless it is about the shape itself (commuter, driver, reader,
-night owl).
+shape: its time pattern, device and content. Words match whole words, case-, accent- and
+width-folded (`analysis.text.fold`), in any script (scripts written without spaces match inside
+a name). Each piece weighs 0-1 and a trait's confidence is 1 - prod(1 - weight) (independent
+hints: any strong one is enough, weak ones add up).
+
+Honest evidence: a trait needs a piece from the names unless it is about the shape itself
+(commuter, driver, reader, night owl), and such a shape-only trait is said only of a moment
+holding SHAPE_MIN_SHARE of the plays. A band's name is one piece of weak evidence, however many
+of its tracks and albums carry it: words in artist names count only when two or more artists
+carry them, and words in a track or album name that are in its own artist's name do not count.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from yawyas.analysis.moments.describe import Facts
 from yawyas.analysis.moments.types import Evidence, Trait, Window
+from yawyas.analysis.text import fold
 
 MIN_CONFIDENCE: Final = 0.5
+SHAPE_MIN_SHARE: Final = 0.03  # a trait from time, device or kind alone needs 3% of the plays
 
 
 @dataclass(frozen=True)
@@ -201,33 +207,40 @@ WEEKDAYS: Final = frozenset(range(5))
 WEEKEND: Final = frozenset({5, 6})
 
 
-def _normalize(text: str) -> str:
-    return " ".join(re.findall(r"\w+(?:['-]\w+)*", unicodedata.normalize("NFKC", text).lower()))
-
-
 def _wide(word: str) -> bool:
     """True for scripts written without spaces (CJK, kana, hangul): matched as substrings."""
     return any(ord(c) >= 0x2E80 for c in word)
 
 
 def matches(text: str, word: str) -> bool:
-    """Whether a lexicon word or phrase occurs in a name (whole words; substrings for CJK)."""
-    normal = _normalize(text)
-    if _wide(word):
-        return word in normal
-    return f" {_normalize(word)} " in f" {normal} "
+    """Whether a lexicon word or phrase occurs in a name: whole words, folded (case, accents,
+    width); inside the name for scripts written without spaces."""
+    normal, wanted = fold(text), fold(word)
+    if not wanted:
+        return False
+    if _wide(wanted):
+        return wanted in normal
+    return f" {wanted} " in f" {normal} "
 
 
-def _found(names: Sequence[tuple[str, float]], words: Sequence[str]) -> tuple[list[str], float]:
-    """The lexicon words seen in these names, and the share of the moment they cover."""
+def _found(
+    names: Sequence[tuple[str, float, str | None]], words: Sequence[str], kind: str
+) -> tuple[list[str], float, int]:
+    """The lexicon words seen in these names, the share of the moment they cover, and how
+    many names carry them. A track's or album's words that are in its own artist's name are
+    the band's name again, not evidence."""
     seen: list[str] = []
     share = 0.0
-    for text, weight in names:
+    carriers = 0
+    for text, weight, artist in names:
         hits = [w for w in words if matches(text, w)]
+        if artist is not None and kind in ("track", "album"):
+            hits = [w for w in hits if not matches(artist, w)]
         if hits:
             share += weight
+            carriers += 1
             seen += [w for w in hits if w not in seen]
-    return seen, min(share, 1.0)
+    return seen, min(share, 1.0), carriers
 
 
 def _name_evidence(facts: Facts, lexicon: Lexicon) -> list[Evidence]:
@@ -238,14 +251,16 @@ def _name_evidence(facts: Facts, lexicon: Lexicon) -> list[Evidence]:
             if not words:
                 continue
             if kind == "playlist":
-                for text, share in names:
+                for text, share, _ in names:
                     if any(matches(text, w) for w in words):
                         weight = strength * 0.9 * share**0.5
                         out.append(
                             Evidence("playlist", f'playlist "{text}" ({share:.0%} of it)', weight)
                         )
                 continue
-            seen, share = _found(names, words)
+            seen, share, carriers = _found(names, words, kind)
+            if kind == "artist" and carriers < 2:
+                continue  # one band's name is no evidence on its own
             if seen and share > 0:
                 cap = 0.7 if kind == "genre" else 0.6
                 weight = strength * min(cap, 1.5 * share)
@@ -313,7 +328,7 @@ def build_traits(facts: Facts) -> tuple[Trait, ...]:
     for trait in names:
         lexicon = lexicons.get(trait)
         from_names = _name_evidence(facts, lexicon) if lexicon else []
-        if not from_names and trait not in SHAPE_TRAITS:
+        if not from_names and (trait not in SHAPE_TRAITS or facts.play_share < SHAPE_MIN_SHARE):
             continue
         evidence = sorted(
             from_names + _shape_evidence(facts, trait), key=lambda e: (-e.weight, e.text)

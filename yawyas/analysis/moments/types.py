@@ -110,7 +110,16 @@ class Moment:
     shuffle_share: float | None = None
     deliberate_share: float | None = None
     skip_rate: float | None = None
-    lift: float = 1.0  # how much more often this music is heard in this window than any music is
+    lift: float = 1.0  # its occasions over what the null model expects (see `significance`)
+    active_from: str = ""  # local date (YYYY-MM-DD) of its first occasion: the era it lives in
+    active_to: str = ""  # local date of its last occasion
+    current: bool = True  # still lived at the end of the history (else a past moment)
+    days: int = 0  # distinct local days it happened on
+    top_day_share: float = 0.0  # the share of its streams on its busiest day
+    occasions: int = 0  # days of its week pattern, week by week, on which it happened
+    expected: float = 0.0  # occasions expected by the null model (days and times shuffled)
+    z: float = 0.0  # how many standard deviations its occasions beat the null model by
+    p_value: float = 1.0  # one-sided p of that (normal approximation)
     top_artists: tuple[Ranked, ...] = ()
     top_tracks: tuple[Ranked, ...] = ()
     top_playlists: tuple[Ranked, ...] = ()
@@ -239,6 +248,18 @@ def to_document(m: Moment) -> dict[str, Any]:
         "deliberate_share": _round(m.deliberate_share),
         "skip_rate": _round(m.skip_rate),
         "lift": round(m.lift, 2),
+        "active_from": m.active_from,
+        "active_to": m.active_to,
+        "current": m.current,
+        "days": m.days,
+        "top_day_share": round(m.top_day_share, 4),
+        "significance": {
+            "test": "occasions vs the same sessions with their days and start times shuffled",
+            "occasions": m.occasions,
+            "expected": round(m.expected, 2),
+            "z": round(m.z, 2),
+            "p": float(f"{m.p_value:.3g}"),
+        },
         "top_artists": [_ranked_doc(r) for r in m.top_artists],
         "top_tracks": [_ranked_doc(r) for r in m.top_tracks],
         "top_playlists": [_ranked_doc(r) for r in m.top_playlists],
@@ -306,6 +327,15 @@ def from_document(doc: Mapping[str, Any]) -> Moment:
         deliberate_share=doc.get("deliberate_share"),
         skip_rate=doc.get("skip_rate"),
         lift=float(doc["lift"]),
+        active_from=str(doc["active_from"]),
+        active_to=str(doc["active_to"]),
+        current=bool(doc["current"]),
+        days=int(doc["days"]),
+        top_day_share=float(doc["top_day_share"]),
+        occasions=int(doc["significance"]["occasions"]),
+        expected=float(doc["significance"]["expected"]),
+        z=float(doc["significance"]["z"]),
+        p_value=float(doc["significance"]["p"]),
         top_artists=_ranked(doc["top_artists"]),
         top_tracks=_ranked(doc["top_tracks"]),
         top_playlists=_ranked(doc["top_playlists"]),
