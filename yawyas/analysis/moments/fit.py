@@ -30,6 +30,7 @@ from yawyas.analysis.moments.identity import align_previous, content_id, match_i
 from yawyas.analysis.moments.model import ModelParams, content_balls
 from yawyas.analysis.moments.naming import build_name, unique_names
 from yawyas.analysis.moments.routines import (
+    BLOCK_WEEKS,
     Frame,
     Group,
     Routine,
@@ -171,7 +172,8 @@ def fit_moments(
     # (everyday music, never at 9:00 on weekdays because work is) does not look like a habit.
     first = build_frame(segments)
     strong = np.zeros(len(segments), dtype=bool)
-    for r in choose(find_routines(segments, groups, first), segments, first):
+    seasons = find_routines(segments, groups, first, sizes=(BLOCK_WEEKS,))
+    for r in choose(seasons, segments, first):
         if r.lift >= STRONG_LIFT and r.z >= STRONG_Z:
             strong[r.members] = True
     frame = build_frame(segments, ~strong) if strong.any() else first

@@ -66,7 +66,7 @@ Z_HOT: Final = 3.0
 P_HOT: Final = 1e-3
 Z_ROUTINE: Final = 6.0
 P_ROUTINE: Final = 1e-8  # the windows, day sets, eras and groups looked at are many
-MIN_LIFT: Final = 1.5
+MIN_LIFT: Final = 2.0
 MIN_OCCASIONS: Final = 3
 ALL_RANK: Final = 3  # the group of all listening (see `Group`)
 ERA_MIN_SEGMENTS: Final = 50  # fewer background segments in an era: the whole history's chances
@@ -76,6 +76,7 @@ DRIFT_MINUTES: Final = 45.0
 JUMP_WEEKS: Final = 10  # the weeks compared on either side of a possible jump
 JUMP_MIN_STARTS: Final = 5
 MAX_PAUSE_WEEKS: Final = 26
+STORY_LIFT: Final = 4.0  # sharper routines keep their own content (a playlist's hour)
 SAME_GROUP: Final = 0.8  # a group holding this much of another's routine may take it in  # the same routine after a pause of up to half a year
 MAX_WIDEN: Final = 3  # half hours a window may grow on each side
 EXTEND_LIFT: Final = 2.0
@@ -118,6 +119,7 @@ class Routine:
     first_week: int
     last_week: int
     active_weeks: int  # weeks of its era in which the person listened at all
+    era_share: float  # its streams' share of all streams of its era
 
     @property
     def scale(self) -> int:
@@ -148,9 +150,14 @@ class Frame:
     p_day: FloatArray
     p_bin: FloatArray
     min_weeks: int
+    day: IntArray  # each segment's listening weekday
     day_counts: IntArray  # (weeks + 1) x 7: background segments per day, cumulated over weeks
     bin_counts: IntArray  # (weeks + 1) x BINS: likewise per bin of the listening day
     listened: IntArray  # weeks + 1: weeks with any listening, cumulated
+    week_streams: IntArray  # weeks + 1: streams per week, cumulated
+    _columns: dict[int, tuple[IntArray, IntArray, IntArray, IntArray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def chances(self, lo: int, hi: int) -> tuple[FloatArray, FloatArray]:
         """(p_day, p_bin) of the background segments in weeks lo..hi: the null model of a
@@ -160,6 +167,20 @@ class Frame:
         if n < ERA_MIN_SEGMENTS:
             return self.p_day, self.p_bin
         return days / n, (self.bin_counts[hi + 1] - self.bin_counts[lo]) / n
+
+    def columns(self, group: Group) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        """(rows, weeks, bins, days) of a group's segments, gathered once per group."""
+        key = id(group.rows)
+        found = self._columns.get(key)
+        if found is None or found[0] is not group.rows:
+            rows = group.rows
+            found = (rows, self.weeks[rows], self.bins[rows], self.day[rows])
+            self._columns[key] = found
+        return found
+
+    def streams_between(self, lo: int, hi: int) -> int:
+        """All streams of weeks lo..hi."""
+        return int(self.week_streams[hi + 1] - self.week_streams[lo])
 
     def listening_weeks(self, lo: int, hi: int) -> int:
         """How many weeks of lo..hi had any listening."""
@@ -185,12 +206,16 @@ def build_frame(segments: Segments, background: BoolArray | None = None) -> Fram
     return Frame(
         weeks=weeks,
         bins=bins,
+        day=segments.day,
         p_day=np.bincount(segments.day[rows], minlength=7) / n,
         p_bin=np.bincount(bins[rows], minlength=BINS) / n,
         min_weeks=min_weeks_for(n_weeks),
         day_counts=np.cumsum(day_counts, axis=0),
         bin_counts=np.cumsum(bin_counts, axis=0),
         listened=np.cumsum(listened),
+        week_streams=np.cumsum(
+            np.bincount(weeks + 1, weights=segments.streams, minlength=n_weeks + 1)
+        ).astype(np.int64),
     )
 
 
@@ -261,13 +286,15 @@ def _runs(hot: BoolArray) -> list[tuple[int, int]]:
     return runs
 
 
-def find_regions(segments: Segments, groups: list[Group], frame: Frame) -> list[_Region]:
+def find_regions(
+    segments: Segments, groups: list[Group], frame: Frame, sizes: tuple[int, ...] = BLOCK_SIZES
+) -> list[_Region]:
     """The hot regions of every group in every block, at every block size (see the module
     docstring): short blocks place an era, long ones find the faint habits of years."""
     minutes = listening_minutes(segments)
     weeks, bins = frame.weeks, frame.bins
     out: list[_Region] = []
-    for size in BLOCK_SIZES:
+    for size in sizes:
         block = weeks // size
         order = np.argsort(block, kind="stable")
         bounds = np.searchsorted(block[order], np.arange(int(block.max(initial=-1)) + 2))
@@ -357,12 +384,13 @@ def evaluate_chain(
 ) -> Routine | None:
     """The routine of `group` on `days` within `spans`, with its era and significance, or
     None when it has no member at all. Whether it passes the tests is `is_routine`."""
-    rows = group.rows
-    weeks, bins = frame.weeks[rows], frame.bins[rows]
+    rows, weeks, bins, row_days = frame.columns(group)
     member = np.zeros(len(rows), dtype=bool)
     for first_week, last_week, first, last in spans:
         member |= (weeks >= first_week) & (weeks <= last_week) & (bins >= first) & (bins <= last)
-    member &= np.isin(segments.day[rows], days)
+    on_day = np.zeros(7, dtype=bool)
+    on_day[list(days)] = True
+    member &= on_day[row_days]
     if not member.any():
         return None
     members = rows[member]
@@ -406,6 +434,7 @@ def evaluate_chain(
         first_week=first_week,
         last_week=last_week,
         active_weeks=frame.listening_weeks(first_week, last_week),
+        era_share=float(streams.sum()) / max(frame.streams_between(first_week, last_week), 1),
     )
 
 
@@ -421,14 +450,16 @@ def is_routine(r: Routine, min_weeks: int) -> bool:
     )
 
 
-def find_routines(segments: Segments, groups: list[Group], frame: Frame) -> list[Routine]:
+def find_routines(
+    segments: Segments, groups: list[Group], frame: Frame, sizes: tuple[int, ...] = BLOCK_SIZES
+) -> list[Routine]:
     """Every candidate routine of every group that passes `is_routine`, before the choice
     between overlapping ones (see `choose`)."""
     if len(segments) == 0:
         return []
     out = []
     minutes = listening_minutes(segments)
-    for chain in _chains(find_regions(segments, groups, frame)):
+    for chain in _chains(find_regions(segments, groups, frame, sizes)):
         group, days = groups[chain[0].group], DAYSETS[chain[0].dayset]
         for spans in split_at_jump(
             tuple(r.span for r in chain), group, days, segments, frame, minutes
@@ -455,25 +486,20 @@ def split_at_jump(
     jumps and stays one chain."""
     lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
     first, last = min(s[2] for s in spans), max(s[3] for s in spans)
-    rows = group.rows
-    weeks, bins = frame.weeks[rows], frame.bins[rows]
-    member = (
-        np.isin(segments.day[rows], days)
-        & (weeks >= lo)
-        & (weeks <= hi)
-        & (bins >= first)
-        & (bins <= last)
-    )
+    rows, weeks, bins, row_days = frame.columns(group)
+    on_day = np.zeros(7, dtype=bool)
+    on_day[list(days)] = True
+    member = on_day[row_days] & (weeks >= lo) & (weeks <= hi) & (bins >= first) & (bins <= last)
     rows = rows[member]
     if len(rows) < 4 * JUMP_MIN_STARTS:
         return [spans]
-    order = np.argsort(frame.weeks[rows], kind="stable")
+    order = np.lexsort((minutes[rows], frame.weeks[rows]))
     w, m = frame.weeks[rows][order], minutes[rows][order]
-    # each week's median start; a jump shows between the weeks before and after a boundary
-    uniq, first_of = np.unique(w, return_index=True)
+    # each week's (lower) median start; a jump shows between the weeks before and after
+    uniq, first_of, count = np.unique(w, return_index=True, return_counts=True)
     if len(uniq) < 2 * JUMP_WEEKS:
         return [spans]
-    weekly = np.array([np.median(part) for part in np.split(m, first_of[1:])])
+    weekly = m[first_of + (count - 1) // 2]
     windows = np.lib.stride_tricks.sliding_window_view(weekly, JUMP_WEEKS)
     before, after = windows[:-JUMP_WEEKS], windows[JUMP_WEEKS:]  # boundary at index k
     q_before = np.quantile(before, (0.25, 0.5, 0.75), axis=1)
@@ -574,8 +600,18 @@ def choose(routines: list[Routine], segments: Segments, frame: Frame) -> list[Ro
     return kept
 
 
+_CENTRES: dict[int, tuple[IntArray, float]] = {}
+
+
 def _centre(segments: Segments, r: Routine) -> float:
-    return float(np.median(listening_minutes(segments)[r.members]))
+    """The median start of a routine's segments (minutes after 04:00), computed once."""
+    found = _CENTRES.get(id(r.members))
+    if found is None or found[0] is not r.members:
+        found = (r.members, float(np.median(listening_minutes(segments)[r.members])))
+        if len(_CENTRES) > 10_000:
+            _CENTRES.clear()
+        _CENTRES[id(r.members)] = found
+    return found[1]
 
 
 def merge_days(routines: list[Routine], segments: Segments, frame: Frame) -> list[Routine]:
@@ -599,6 +635,15 @@ def merge_days(routines: list[Routine], segments: Segments, frame: Frame) -> lis
     return out
 
 
+def _same_story(a: Routine, b: Routine, segments: Segments) -> bool:
+    """Two faint routines of different listening on the same days, hours and device (music
+    that changes over the years, on the phone every weekend morning) are one habit."""
+    if set(a.days) != set(b.days) or max(a.lift, b.lift) >= STORY_LIFT:
+        return False
+    devices = [np.bincount(segments.device[r.members]).argmax() for r in (a, b)]
+    return bool(devices[0] == devices[1])
+
+
 def _merged(a: Routine, b: Routine, segments: Segments, frame: Frame) -> Routine | None:
     group = a.group
     if a.group.key != b.group.key:  # one group may hold the other's routine (a show, podcasts)
@@ -606,6 +651,12 @@ def _merged(a: Routine, b: Routine, segments: Segments, frame: Frame) -> Routine
             group = a.group
         elif b.group.mask[a.members].mean() >= SAME_GROUP:
             group = b.group
+        elif _same_story(a, b, segments):
+            group = Group(
+                f"{a.group.key}+{b.group.key}",
+                max(a.group.rank, b.group.rank),
+                a.group.mask | b.group.mask,
+            )
         else:
             return None
     if abs(_centre(segments, a) - _centre(segments, b)) > DRIFT_MINUTES:

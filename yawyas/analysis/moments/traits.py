@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from yawyas.analysis.moments.describe import Facts
@@ -212,15 +213,27 @@ def _wide(word: str) -> bool:
     return any(ord(c) >= 0x2E80 for c in word)
 
 
+@lru_cache(maxsize=4096)
+def _pattern(word: str) -> tuple[str, bool]:
+    """A lexicon word folded, and whether it is matched inside names (no spaces in its script)."""
+    wanted = fold(word)
+    return wanted, _wide(wanted)
+
+
+@lru_cache(maxsize=262_144)
+def _spaced(text: str) -> str:
+    return f" {fold(text)} "
+
+
 def matches(text: str, word: str) -> bool:
     """Whether a lexicon word or phrase occurs in a name: whole words, folded (case, accents,
     width); inside the name for scripts written without spaces."""
-    normal, wanted = fold(text), fold(word)
+    wanted, wide = _pattern(word)
     if not wanted:
         return False
-    if _wide(wanted):
-        return wanted in normal
-    return f" {wanted} " in f" {normal} "
+    if wide:
+        return wanted in _spaced(text)
+    return f" {wanted} " in _spaced(text)
 
 
 def _found(
