@@ -126,7 +126,7 @@ def assign(
             elsewhere = (labels >= 0) & (labels != i)  # taken by a more specific routine
             mine = replace(r.group, mask=r.group.mask & ~elsewhere)
             again = evaluate_chain(segments, mine, r.days, r.spans, frame)
-            if again is not None and is_routine(again, frame.min_weeks):
+            if again is not None and is_routine(again, frame):
                 still.append(replace(again, group=r.group))
         if len(still) == len(kept):
             return still, labels
@@ -170,13 +170,13 @@ def fit_moments(
     # The null model's days and times come from everyday listening: the strongest routines
     # are found first and left out of it, so that listening kept out of their hours by them
     # (everyday music, never at 9:00 on weekdays because work is) does not look like a habit.
-    first = build_frame(segments)
+    first = build_frame(segments, groups=len(groups))
     strong = np.zeros(len(segments), dtype=bool)
     seasons = find_routines(segments, groups, first, sizes=(BLOCK_WEEKS,))
     for r in choose(seasons, segments, first):
         if r.lift >= STRONG_LIFT and r.z >= STRONG_Z:
             strong[r.members] = True
-    frame = build_frame(segments, ~strong) if strong.any() else first
+    frame = build_frame(segments, ~strong, len(groups)) if strong.any() else first
     found = find_routines(segments, groups, frame)
     chosen = merge_days(choose(found, segments, frame), segments, frame)
     routines, seg_labels = assign(segments, chosen, frame)

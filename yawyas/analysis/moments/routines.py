@@ -24,8 +24,10 @@ A window is hot in a block when its occasions beat the null by `Z_HOT` standard 
 are within `DRIFT_MINUTES` (a routine that drifts slowly stays one; a job that moves it by an
 hour starts another) into chains. A chain is a candidate routine with an era (its first and
 last occasion), and a routine when, over its whole era, it recurs on at least `min_weeks`
-distinct weeks and on at least MIN_REGULARITY of the weeks the person listened, no single day holds more than `MAX_DAY_SHARE` of its streams (a binge or a
-party is not a routine), and its occasions beat the null by `Z_ROUTINE` and `P_ROUTINE`.
+distinct weeks and on at least MIN_REGULARITY of the weeks the person listened, no single
+day holds more than `MAX_DAY_SHARE` of its streams (a binge or a party is not a routine), and
+its occasions beat the null by `Z_ROUTINE` standard deviations, `MIN_LIFT` times, and with a
+p below `FAMILY_P` over the number of windows looked at (`looked_at`: a Bonferroni bound).
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ DAYSETS: Final[tuple[tuple[int, ...], ...]] = (
 Z_HOT: Final = 3.0
 P_HOT: Final = 1e-3
 Z_ROUTINE: Final = 6.0
-P_ROUTINE: Final = 1e-8  # the windows, day sets, eras and groups looked at are many
+FAMILY_P: Final = 0.01  # the chance of one false routine anywhere in a history (Bonferroni)
 MIN_LIFT: Final = 2.0
 MIN_OCCASIONS: Final = 3
 ALL_RANK: Final = 3  # the group of all listening (see `Group`)
@@ -75,9 +77,9 @@ MIN_REGULARITY: Final = 1 / 3  # it happens in at least one listening week in th
 DRIFT_MINUTES: Final = 45.0
 JUMP_WEEKS: Final = 10  # the weeks compared on either side of a possible jump
 JUMP_MIN_STARTS: Final = 5
-MAX_PAUSE_WEEKS: Final = 26
+MAX_PAUSE_WEEKS: Final = 26  # the same routine after a pause of up to half a year
 STORY_LIFT: Final = 4.0  # sharper routines keep their own content (a playlist's hour)
-SAME_GROUP: Final = 0.8  # a group holding this much of another's routine may take it in  # the same routine after a pause of up to half a year
+SAME_GROUP: Final = 0.8  # a group holding this much of another's routine may take it in
 MAX_WIDEN: Final = 3  # half hours a window may grow on each side
 EXTEND_LIFT: Final = 2.0
 DAY_FRACTION: Final = 0.3  # a day of a routine holds 30% of its busiest day's occasions
@@ -150,6 +152,7 @@ class Frame:
     p_day: FloatArray
     p_bin: FloatArray
     min_weeks: int
+    p_routine: float  # the p a routine must beat: FAMILY_P over the windows looked at
     day: IntArray  # each segment's listening weekday
     day_counts: IntArray  # (weeks + 1) x 7: background segments per day, cumulated over weeks
     bin_counts: IntArray  # (weeks + 1) x BINS: likewise per bin of the listening day
@@ -187,7 +190,15 @@ class Frame:
         return int(self.listened[hi + 1] - self.listened[lo])
 
 
-def build_frame(segments: Segments, background: BoolArray | None = None) -> Frame:
+def looked_at(n_weeks: int, groups: int) -> int:
+    """How many windows the search looks at: groups x day sets x one-hour windows x blocks."""
+    blocks = sum(-(-n_weeks // size) for size in BLOCK_SIZES)
+    return max(groups, 1) * len(DAYSETS) * (BINS - 1) * blocks
+
+
+def build_frame(
+    segments: Segments, background: BoolArray | None = None, groups: int = 1
+) -> Frame:
     """The frame of a history; the null model's chances come from `background` (default: all
     segments; see `fit.fit_moments`, which leaves the strongest routines out of it)."""
     weeks = (segments.week - segments.week.min()).astype(np.int64)
@@ -210,6 +221,7 @@ def build_frame(segments: Segments, background: BoolArray | None = None) -> Fram
         p_day=np.bincount(segments.day[rows], minlength=7) / n,
         p_bin=np.bincount(bins[rows], minlength=BINS) / n,
         min_weeks=min_weeks_for(n_weeks),
+        p_routine=FAMILY_P / looked_at(n_weeks, groups),
         day_counts=np.cumsum(day_counts, axis=0),
         bin_counts=np.cumsum(bin_counts, axis=0),
         listened=np.cumsum(listened),
@@ -438,14 +450,14 @@ def evaluate_chain(
     )
 
 
-def is_routine(r: Routine, min_weeks: int) -> bool:
+def is_routine(r: Routine, frame: Frame) -> bool:
     """The tests every moment passes: recurrence, no day dominating, beating the null."""
     return (
-        r.weeks >= min_weeks
+        r.weeks >= frame.min_weeks
         and r.regularity >= MIN_REGULARITY
         and r.top_day_share <= MAX_DAY_SHARE
         and r.z >= Z_ROUTINE
-        and r.p_value <= P_ROUTINE
+        and r.p_value <= frame.p_routine
         and r.lift >= MIN_LIFT
     )
 
@@ -467,7 +479,7 @@ def find_routines(
             routine = evaluate_chain(segments, group, days, spans, frame)
             if routine is not None:
                 routine = refine_days(routine, segments, frame)
-            if routine is not None and is_routine(routine, frame.min_weeks):
+            if routine is not None and is_routine(routine, frame):
                 out.append(widen(routine, segments, frame))
     return out
 
@@ -482,8 +494,8 @@ def split_at_jump(
 ) -> list[tuple[Span, ...]]:
     """A chain cut in two where its usual start jumps (a job that moves a commute by an hour):
     the weekly median starts of JUMP_WEEKS weeks before a week and after it differ by more
-    than DRIFT_MINUTES and their middle halves do not overlap. Each part gets the window its own starts fill (5% to 95%); slow drift never
-    jumps and stays one chain."""
+    than DRIFT_MINUTES and their middle halves do not overlap. Each part gets the window its
+    own starts fill (5% to 95%); slow drift never jumps and stays one chain."""
     lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
     first, last = min(s[2] for s in spans), max(s[3] for s in spans)
     rows, weeks, bins, row_days = frame.columns(group)
@@ -543,7 +555,7 @@ def widen(r: Routine, segments: Segments, frame: Frame) -> Routine:
                 break
             added = wider.occasions - best.occasions
             expected = wider.expected - best.expected
-            if added < EXTEND_LIFT * max(expected, 0.5) or not is_routine(wider, frame.min_weeks):
+            if added < EXTEND_LIFT * max(expected, 0.5) or not is_routine(wider, frame):
                 break
             best = wider
     return best
@@ -588,7 +600,7 @@ def choose(routines: list[Routine], segments: Segments, frame: Frame) -> list[Ro
             again = evaluate_chain(segments, rest, r.days, r.spans, frame)
             if again is not None:  # what is left may live on fewer days (a Friday)
                 again = refine_days(again, segments, frame)
-            if again is None or not is_routine(again, frame.min_weeks):
+            if again is None or not is_routine(again, frame):
                 continue
             again = replace(again, group=r.group)
             if heap and -heap[0][0] > again.z:
@@ -669,6 +681,6 @@ def _merged(a: Routine, b: Routine, segments: Segments, frame: Frame) -> Routine
         return None
     days = tuple(sorted(set(a.days) | set(b.days)))
     merged = evaluate_chain(segments, group, days, a.spans + b.spans, frame)
-    if merged is None or not is_routine(merged, frame.min_weeks):
+    if merged is None or not is_routine(merged, frame):
         return None
     return merged
