@@ -96,10 +96,12 @@ def test_profile_text_fits_80_columns_and_is_plain_in_a_pipe(imported: Path) -> 
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
-def test_empty_store_says_what_to_do() -> None:
+def test_no_store_says_what_to_do(_isolated_home: Path) -> None:
     result = runner.invoke(app, ["profile"])
-    assert result.exit_code == 0
-    assert "yawyas import" in result.stdout
+    assert result.exit_code == 2
+    assert "There is no yawyas store at" in result.stderr
+    assert "import your export first" in result.stderr
+    assert not (_isolated_home / "yawyas.db").exists()  # nothing made by a command that reads
 
 
 def test_demo_builds_a_listener_and_other_commands_work_on_its_store(tmp_path: Path) -> None:

@@ -73,11 +73,14 @@ class State:
             store_zone = load_meta(self.connect(), "timezone")
         return resolve_timezone(option, self.config, store_zone)
 
-    def connect(self) -> sqlite3.Connection:
-        if self._conn is None:
-            from yawyas.store.db import connect
+    def connect(self, *, write: bool = False) -> sqlite3.Connection:
+        """The store: for a command that only reads, an existing one (none at the path is bad
+        input; a read-only one opens read-only); with `write`, created when missing and
+        refused with one sentence when it cannot be written."""
+        from yawyas.store.db import connect, connect_reader, is_read_only
 
-            self._conn = connect(self.paths.db)
+        if self._conn is None or (write and is_read_only(self._conn)):
+            self._conn = connect(self.paths.db) if write else connect_reader(self.paths.db)
         return self._conn
 
 

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -325,6 +325,7 @@ def import_paths(
                 progress(done, total)
         for result in later:
             _import_one(conn, imp, result, report)
+        check_found_listening(report)
         if any(f.added for f in report.files):
             # streams synced from the API earlier that this export now covers count once
             report.replaced_api_streams = reconcile_api_streams(conn)
@@ -332,6 +333,25 @@ def import_paths(
             mark_reconciled(conn)
         report.totals = load_totals(conn)
     return report
+
+
+def check_found_listening(report: ImportReport) -> None:
+    """Bad input when the paths held no listening data at all (no streams, playlists, library
+    or inferences, new or imported before): saying "Added 0 streams" would hide the mistake."""
+    if report.errors or any(f.kind != exports.NOT_LISTENING for f in report.files):
+        return
+    names = [PurePosixPath(f.name.replace(":", "/")).name for f in report.files]
+    if not names:
+        found = "found no files"
+    else:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
+        found = f"found {len(names):,} file{'s' if len(names) != 1 else ''}, none of them"
+        found += f" listening data: {shown}"
+    raise BadInputError(
+        f"Nothing to import: {found}; yawyas needs a Spotify privacy export (my_spotify_data.zip,"
+        " or its Streaming_History_Audio_*.json, StreamingHistory*.json, Playlist*.json,"
+        " YourLibrary.json or Inferences.json files)."
+    )
 
 
 def _read_all(

@@ -47,7 +47,11 @@ def enrich(
     client = sp.make_client(spotify_config(st))
     with _enrich_bar(enabled=not as_json) as (tell, say):
         report = core.enrich(
-            client, st.connect(), policy=retry_policy(st, max_wait, say), progress=tell, limit=limit
+            client,
+            st.connect(write=True),
+            policy=retry_policy(st, max_wait, say),
+            progress=tell,
+            limit=limit,
         )
     if as_json:
         output.print_json(report.as_dict())

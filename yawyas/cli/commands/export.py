@@ -37,4 +37,4 @@ def export_plays(
     zone, travel = st.timezone(tz)
     conn = st.connect()
     n = plays_report.write_plays(conn, out, since=since, until=until, tz=zone, travel_aware=travel)
-    output.err_console.print(f"Wrote {n:,} streams to {out}.", highlight=False)
+    output.show(f"Wrote {n:,} streams to ", str(out), ".", stderr=True)

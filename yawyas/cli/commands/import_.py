@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -35,7 +35,7 @@ def import_(
     from yawyas.services import ingest
 
     st = state(ctx)
-    conn = st.connect()
+    conn = st.connect(write=True)
     with output.byte_progress("Importing", enabled=not as_json) as progress:
         report = ingest.import_paths(conn, paths, keep_going=keep_going, progress=progress)
     if as_json:
@@ -80,21 +80,24 @@ def _render_report(report: ImportReport) -> None:
         if f.status != "imported":
             skipped = f.status + (f"; {skipped}" if skipped else "")
         table.add_row(
-            Path(f.name.split(":")[-1]).name if ":" in f.name else Path(f.name).name,
-            f.kind,
+            output.literal(PurePosixPath(f.name.replace("\\", "/").split(":")[-1]).name),
+            output.literal(f.kind),
             f"{f.rows:,}",
             f"{f.added:,}",
             f"{f.duplicates:,}",
-            skipped,
+            output.literal(skipped),
         )
     output.console.print(table)
     totals = report.totals
     assert totals is not None
     first, last = output.utc_iso(totals.first_played_at), output.utc_iso(totals.last_played_at)
-    output.console.print(
-        f"Added [bold]{report.added:,}[/] streams ({report.duplicates:,} already known). "
-        f"The store holds [bold]{totals.streams:,}[/] streams, [bold]{totals.plays:,}[/] plays, "
-        f"{output.hours(totals.listening_ms)} of listening"
-        + (f", {first[:10]} to {last[:10]}." if first and last else "."),
-        highlight=False,
+    output.show(
+        "Added ",
+        (f"{report.added:,}", "bold"),
+        f" streams ({report.duplicates:,} already known). The store holds ",
+        (f"{totals.streams:,}", "bold"),
+        " streams, ",
+        (f"{totals.plays:,}", "bold"),
+        f" plays, {output.hours(totals.listening_ms)} of listening",
+        f", {first[:10]} to {last[:10]}." if first and last else ".",
     )

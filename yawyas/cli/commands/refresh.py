@@ -32,10 +32,11 @@ def refresh(
         if not recipes:
             return
         spotify = client(st)
+        st.connect(write=True)  # fails at once, with one sentence, on a read-only store
         zone, context = playlist_context(st, tz, with_moods=any(r.mood for r in recipes))
         outcomes = publish_recipes(
             spotify,
-            st.connect(),
+            st.connect(write=True),
             context,
             recipes,
             at=local_now(zone),

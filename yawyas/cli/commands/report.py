@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from yawyas.cli import output
 from yawyas.cli.app import app, state
@@ -83,4 +82,4 @@ def report(
         )
         return
     for path in written.files:
-        output.console.print(f"Wrote {escape(str(path))}", highlight=False)
+        output.show("Wrote ", str(path))

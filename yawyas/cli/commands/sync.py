@@ -39,7 +39,7 @@ def sync(
     client = sp.make_client(spotify_config(st))
     with spinner("Syncing with Spotify", enabled=not as_json) as say:
         report = core.sync(
-            client, st.connect(), policy=retry_policy(st, max_wait, say), on_step=say
+            client, st.connect(write=True), policy=retry_policy(st, max_wait, say), on_step=say
         )
     if report.window_full:
         output.warn(
@@ -49,7 +49,7 @@ def sync(
     if as_json:
         output.print_json(report.as_dict())
     elif output.console.is_terminal:
-        output.console.print(
+        output.show(
             f"Synced {report.user_id}: {report.streams_added} new streams "
             f"({report.duplicates} already known), {report.saved_added} newly saved tracks, "
             f"{report.playlists} playlists ({report.playlists_read} read"
@@ -58,7 +58,5 @@ def sync(
                 if report.playlists_not_available
                 else ""
             )
-            + ").",
-            markup=False,
-            highlight=False,
+            + ")."
         )

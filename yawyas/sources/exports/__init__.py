@@ -183,7 +183,7 @@ def read_entry(entry: ExportEntry) -> ReadResult:
     kind = detect_kind(entry, doc)
     records: Records = None
     if kind in (EXTENDED_AUDIO, EXTENDED_VIDEO):
-        records = read_extended(doc)
+        records = read_extended(doc, kind)
     elif kind in ACCOUNT_KEYS:
         records = read_account(doc, kind)
     elif kind == PLAYLISTS:
