@@ -16,7 +16,7 @@ import signal
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
@@ -55,6 +55,10 @@ Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
 # Above this many bytes, files are read and parsed in worker processes while this one saves.
 PARALLEL_BYTES = 64 * 1024 * 1024
+AHEAD_PER_WORKER = 2  # files read ahead per worker, waiting to be saved
+# A file bigger than any real export file (they are at most ~13 MB) is read alone, never two at
+# once: parsed JSON can take several times its size in memory.
+PARALLEL_MAX_FILE = 24 * 1024 * 1024
 
 
 def _lookup(
@@ -340,7 +344,9 @@ def check_found_listening(report: ImportReport) -> None:
     or inferences, new or imported before): saying "Added 0 streams" would hide the mistake."""
     if report.errors or any(f.kind != exports.NOT_LISTENING for f in report.files):
         return
-    names = [PurePosixPath(f.name.replace(":", "/")).name for f in report.files]
+    names = sorted(
+        (PurePosixPath(f.name.replace(":", "/")).name for f in report.files), key=str.casefold
+    )
     if not names:
         found = "found no files"
     else:
@@ -360,6 +366,8 @@ def _read_all(
     """Read every entry in order: in worker processes for big imports, else here."""
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_BYTES else 0
+        if any(e.size > PARALLEL_MAX_FILE for e in entries):
+            workers = 0  # one big file at a time keeps the import's memory bounded
     if workers <= 0 or len(entries) < 2:
         for entry in entries:
             try:
@@ -371,16 +379,27 @@ def _read_all(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_ignore_interrupts
     ) as pool:
-        futures = [pool.submit(exports.read_entry, e) for e in entries]
+        # At most AHEAD files in flight: read results wait in this process until saved, so
+        # submitting everything at once would hold all of a big import in memory.
+        ahead = workers * AHEAD_PER_WORKER
+        futures: list[Future[exports.ReadResult] | None] = [
+            pool.submit(exports.read_entry, e) for e in entries[:ahead]
+        ]
         try:
-            for entry, future in zip(entries, futures, strict=True):
+            for k, entry in enumerate(entries):
+                if k + ahead < len(entries):
+                    futures.append(pool.submit(exports.read_entry, entries[k + ahead]))
+                future, futures[k] = futures[k], None
+                assert future is not None
                 try:
-                    yield entry, future.result()
+                    result: exports.ReadResult | YawyasError = future.result()
                 except YawyasError as exc:
-                    yield entry, exc
+                    result = exc
+                yield entry, result
         finally:
-            for future in futures:
-                future.cancel()
+            for pending in futures:
+                if pending is not None:
+                    pending.cancel()
 
 
 def _ignore_interrupts() -> None:

@@ -3,8 +3,8 @@
 Zip members are read in memory, never extracted to paths taken from the archive. What a file
 holds is decided by the readers (`exports`), from its content.
 
-Limits, so that no input can take the machine's memory (a real export file is at most ~50 MB):
-a file or zip member is read only up to MAX_FILE_BYTES (100 MB), checked against the size the
+Limits, so that no input can take the machine's memory (real export files are at most ~13 MB):
+a file or zip member is read only up to MAX_FILE_BYTES (64 MB), checked against the size the
 zip declares and again while inflating, so a zip bomb stops at the limit; a zip may hold at most
 MAX_MEMBERS files; a zip inside a zip (Spotify's download re-zipped) is opened, one level deep.
 What Finder or Windows add to folders and zips (`__MACOSX/`, `._*`, `.DS_Store`, `Thumbs.db`)
@@ -28,7 +28,7 @@ from typing import IO, Final
 
 from yawyas.errors import BadInputError, NotFoundError
 
-MAX_FILE_BYTES: Final = 100 * 1024 * 1024  # a file or zip member, inflated
+MAX_FILE_BYTES: Final = 64 * 1024 * 1024  # a file or zip member, inflated
 MAX_MEMBERS: Final = 10_000  # files in one zip
 _JUNK_FOLDERS: Final = frozenset({"__macosx"})
 _JUNK_FILES: Final = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
@@ -48,7 +48,7 @@ def _too_big(name: str, size: int | None = None) -> BadInputError:
     what = f"declares {size / 1024**2:,.0f} MB" if size else "inflates past the limit"
     return BadInputError(
         f"{name} {what}, more than the {MAX_FILE_BYTES // 1024**2} MB yawyas reads from one"
-        " file (a Spotify export file is at most about 50 MB): it is not an export file, or the"
+        " file (Spotify's export files are far smaller): it is not an export file, or the"
         " archive is damaged or made to explode."
     )
 

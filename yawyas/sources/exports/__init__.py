@@ -90,8 +90,20 @@ _LIBRARY_KEYS = frozenset(
 )
 
 
+# Parsed JSON takes ~60 bytes of memory per value: a big file packed with tiny values
+# (`[0,0,0,...]`) would take many times its size. Real exports have one value per 20 bytes or
+# more (one per 500 bytes in extended history); above DENSE_BYTES, one per DENSE_RATIO is refused.
+DENSE_BYTES = 16 * 1024 * 1024
+DENSE_RATIO = 16
+
+
 def parse_json(entry: ExportEntry, data: bytes) -> Any:
     """Parse a file's JSON, with a sentence that says where it broke and what to do."""
+    if len(data) > DENSE_BYTES and (values := data.count(b",")) > len(data) // DENSE_RATIO:
+        raise BadInputError(
+            f"{entry.name} is not a Spotify export file: its {len(data) / 1024**2:,.0f} MB hold"
+            f" {values:,} tiny values, far more than any export has."
+        )
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
