@@ -204,7 +204,7 @@ def _habits(doc: dict[str, Any]) -> RenderableType:
                 skips = f"{pct(music.get('skip_rate'))} of {known:,}"
             devices.add_row(literal(d["family"]), hours(d["ms"]), pct(d["share"]), skips)
     if partial:
-        devices.caption = "skips: of the N music streams that record whether they were skipped"
+        devices.caption = "skips: of the N music streams that record it"
         devices.caption_justify = "left"
     kinds = ", ".join(f"{k['kind']} {pct(k['share'])}" for k in doc["kinds"] if k["streams"])
     countries = ", ".join(f"{clean(c['country'])} {pct(c['share'])}" for c in doc["countries"][:6])
