@@ -15,6 +15,9 @@ from pathlib import Path, PurePosixPath
 
 from yawyas.errors import BadInputError, NotFoundError
 
+# Suffixes of the files that can hold listening data: Spotify's JSON, scrobble histories.
+LISTENING_SUFFIXES = (".json", ".jsonl", ".csv", ".tsv", ".txt")
+
 
 @dataclass(frozen=True)
 class ExportEntry:
@@ -34,6 +37,13 @@ class ExportEntry:
     @property
     def is_json(self) -> bool:
         return PurePosixPath(self.member or self.container.name).suffix.lower() == ".json"
+
+    @property
+    def may_hold_listening(self) -> bool:
+        """JSON, or a text file a scrobble history may be in (CSV, TSV, TXT, JSON lines):
+        worth reading; other files (PDFs, images) are not."""
+        suffix = PurePosixPath(self.member or self.container.name).suffix.lower()
+        return suffix in LISTENING_SUFFIXES
 
     @property
     def basename(self) -> str:
@@ -58,7 +68,7 @@ class ExportEntry:
 def find_entries(paths: list[Path]) -> Iterator[ExportEntry]:
     """Every file under the given paths: folders walked in name order, zips opened.
 
-    A missing path, a corrupt zip, or a single file that is neither JSON nor a zip is bad input.
+    A missing path, a corrupt zip, or a single file of no kind we read is bad input.
     """
     for path in paths:
         if not path.exists():
@@ -71,11 +81,12 @@ def find_entries(paths: list[Path]) -> Iterator[ExportEntry]:
                     yield ExportEntry(str(sub), sub, None, sub.stat().st_size)
         elif _is_zip(path) or path.suffix.lower() == ".zip":
             yield from _zip_entries(path)
-        elif path.suffix.lower() == ".json":
+        elif path.suffix.lower() in LISTENING_SUFFIXES:
             yield ExportEntry(str(path), path, None, path.stat().st_size, direct=True)
         else:
             raise BadInputError(
-                f"{path} is neither a Spotify export zip, a folder, nor a JSON file."
+                f"{path} is neither a Spotify export zip, a folder, a JSON file, nor a scrobble"
+                " history (CSV, TSV, TXT or JSON lines)."
             )
 
 
