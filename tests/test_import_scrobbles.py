@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -17,6 +19,7 @@ from typer.testing import CliRunner
 import yawyas.cli.commands  # noqa: F401  (registers the commands)
 from tests import exportkit as kit
 from tests import scrobblekit as sk
+from tests.fake_spotify import FakeSpotify
 from tests.test_import import dump
 from yawyas.cli import app
 from yawyas.errors import BadInputError
@@ -434,3 +437,49 @@ def test_a_csv_named_directly_must_be_scrobbles(tmp_path: Path, conn: sqlite3.Co
         import_all(conn, path)
     with pytest.raises(BadInputError, match=r"notes\.pdf is neither"):
         import_all(conn, sk.write(tmp_path / "notes.pdf", b"%PDF"))
+
+
+# --------------------------------------------------------------------------- with the Web API
+
+
+def test_a_sync_keeps_its_play_drops_the_scrobble_of_it_and_lends_its_duration(
+    fake_spotify: FakeSpotify, spotify_client: Any, conn: sqlite3.Connection, tmp_path: Path
+) -> None:
+    from yawyas.services import sync as core
+
+    band = fake_spotify.add_artist("Band")
+    track = fake_spotify.add_track("Song", [band], duration_ms=204_000)
+    start = int(time.time()) - 3_600
+    scrobbles = [(start, "BAND", "Song", None), (start - 86_400, "Band", "Song", None)]
+    import_all(conn, sk.write(tmp_path / "scrobbles.csv", sk.ghan_csv(scrobbles)))
+    fake_spotify.add_play(track, (start + 204) * 1000)  # played_at: the end of the play
+
+    assert core.sync(spotify_client, conn).streams_added == 1
+    # the API's play is kept, the scrobble of it is not; the other scrobble of the song now
+    # lasts as long as Spotify says the track does
+    assert [(p[0], p[3], p[4]) for p in plays_of(conn)] == [
+        (start - 86_400, 204_000, "lastfm"),
+        (start, 204_000, "api"),
+    ]
+
+
+def test_an_isrc_links_a_listen_to_the_spotify_track_and_enrich_lends_durations(
+    fake_spotify: FakeSpotify, spotify_client: Any, conn: sqlite3.Connection, tmp_path: Path
+) -> None:
+    from yawyas.services import sync as core
+
+    band = fake_spotify.add_artist("Band")
+    track = fake_spotify.add_track("Song", [band], duration_ms=187_000, isrc="QZFAK2400001")
+    kit.write(
+        tmp_path / "spotify" / "Streaming_History_Audio_2023.json",
+        [kit.ext_row("2023-06-01T10:00:00Z", ms=5_000, uri=track.uri, reason_end="fwdbtn")],
+    )
+    lfm = sk.write(tmp_path / "lfm" / "scrobbles.csv", sk.ghan_csv([(T0, "Band", "Song", None)]))
+    import_all(conn, tmp_path / "spotify", lfm)
+    assert load_streams(conn)["ms_played"].tolist() == [5_000, ASSUMED_MS]  # a skip: unknown
+    core.enrich(spotify_client, conn)  # the track's ISRC and duration are now known
+    listens = [sk.listen(T0 + 900, "The Band", "Song (Live)", isrc="QZFAK2400001")]
+    import_all(conn, sk.write(tmp_path / "lb" / "listens" / "2024" / "3.jsonl", sk.jsonl(listens)))
+    frame = load_streams(conn)
+    assert frame["uri"].iloc[2] == track.uri  # the listen is the Spotify track, by its ISRC
+    assert frame["ms_played"].tolist()[1:] == [187_000, 187_000]  # enrich's duration

@@ -47,6 +47,7 @@ from yawyas.store.scrobbles import (
     load_items_by_isrc,
     load_known_durations,
     load_streams_ending,
+    load_title_ids,
     load_title_names,
     save_scrobble_streams,
     update_scrobble_durations,
@@ -313,14 +314,19 @@ class ScrobbleImport:
                 first[0] = True
                 np.not_equal(group[named][1:], group[named][:-1], out=first[1:])
                 album[group[named][first]] = sorted_album[named[first]]
-            item_ids, title_ids = self.dims.name_items(
-                track_kind,
-                artists[cols.artist_codes[rows]].tolist(),
-                tracks[cols.track_codes[rows]].tolist(),
-                albums[album].tolist(),
-            )
-            items[by_name] = np.array(item_ids, dtype=np.int64)[inverse]
-            titles[by_name] = np.array(title_ids, dtype=np.int64)[inverse]
+            item = self.dims.item
+            found = [
+                item(track_kind, None, a, t, al)
+                for a, t, al in zip(
+                    artists[cols.artist_codes[rows]].tolist(),
+                    tracks[cols.track_codes[rows]].tolist(),
+                    albums[album].tolist(),
+                    strict=True,
+                )
+            ]
+            pairs = np.array(found, dtype=np.int64).reshape(-1, 2)
+            items[by_name] = pairs[inverse, 0]
+            titles[by_name] = pairs[inverse, 1]
         self.dims.flush()
         return items, titles, has_uri
 
@@ -400,6 +406,17 @@ def drop_covered_scrobbles(
             strict=True,
         ),
     )
+
+
+def settle_synced_plays(conn: sqlite3.Connection, lo: int, hi: int, uris: Iterable[str]) -> int:
+    """After a sync saved plays from the API (`played_at` in [lo, hi], UTC s; tracks `uris`):
+    drop the scrobbles they hold, give their tracks' scrobbles the durations now known.
+    Returns the scrobbles dropped."""
+    if not has_scrobbles(conn):
+        return 0
+    dropped = drop_covered_scrobbles(conn, lo, hi)
+    refresh_scrobble_durations(conn, load_title_ids(conn, uris))
+    return dropped
 
 
 def refresh_scrobble_durations(

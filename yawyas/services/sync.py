@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, SpotifyError
-from yawyas.services.scrobbles import drop_covered_scrobbles, refresh_scrobble_durations
+from yawyas.services.scrobbles import refresh_scrobble_durations, settle_synced_plays
 from yawyas.settings import Config, Paths
 from yawyas.sources import spotify as sp
 from yawyas.store.db import transaction
@@ -180,7 +180,7 @@ def sync(
         if added:
             # scrobbles of these plays give way to them (services/scrobbles.py)
             oldest = min(p.played_at_ms for p in plays)
-            drop_covered_scrobbles(conn, oldest // 1000, newest // 1000)
+            settle_synced_plays(conn, oldest // 1000, newest // 1000, [p.track.uri for p in plays])
             mark_changed(conn)
 
     today = datetime.fromtimestamp(now, UTC).date().isoformat()

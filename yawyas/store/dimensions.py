@@ -5,7 +5,6 @@ and the small integer codes of item kinds and stream sources.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from typing import Any
 
 from yawyas.store.db import insert_many
@@ -136,45 +135,6 @@ class Dimensions:
             self.without_album.add(i)
         self._new["items"].append((i, kind, uri, title_id, album_id, author))
         return i, title_id
-
-    def name_items(
-        self,
-        kind: int,
-        artists: Sequence[str | None],
-        names: Sequence[str | None],
-        albums: Sequence[str | None],
-    ) -> tuple[list[int], list[int]]:
-        """(item ids, title ids) of many identities without a URI, as `item(kind, None, artist,
-        name, album)` gives them one by one, in one tight pass (a big scrobble file names
-        a hundred thousand songs)."""
-        item_ids: list[int] = []
-        title_ids: list[int] = []
-        titles, by_title, album_ids = self.titles, self.items_by_title, self.albums
-        new_titles, new_items = self._new["titles"], self._new["items"]
-        artist_ids = {a: self.artist(a) for a in set(artists)}
-        for artist, name, album in zip(artists, names, albums, strict=True):
-            artist_id = artist_ids[artist]
-            key = (artist_id, name)
-            title_id = titles.get(key)
-            if title_id is None:
-                title_id = titles[key] = self._take("titles")
-                new_titles.append((title_id, artist_id, name))
-            item_id = by_title.get((kind, title_id))
-            if item_id is None:
-                item_id = by_title[(kind, title_id)] = self._take("items")
-                album_id = None
-                if album is not None:
-                    album_id = album_ids.get((artist_id, album))
-                    if album_id is None:
-                        album_id = self.album(artist, album)
-                else:
-                    self.without_album.add(item_id)
-                new_items.append((item_id, kind, None, title_id, album_id, None))
-            elif album is not None and item_id in self.without_album:
-                self._fill_album(item_id, artist, album, None)
-            item_ids.append(item_id)
-            title_ids.append(title_id)
-        return item_ids, title_ids
 
     def _fill_album(
         self, item_id: int, artist: str | None, album: str | None, album_uri: str | None

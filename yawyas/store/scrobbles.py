@@ -150,6 +150,17 @@ def load_items_by_isrc(
     return found
 
 
+def load_title_ids(conn: sqlite3.Connection, uris: Iterable[str]) -> list[int]:
+    """The title ids of the items with these URIs."""
+    return [
+        int(t)
+        for (t,) in conn.execute(
+            "SELECT title_id FROM items WHERE uri IN (SELECT value FROM json_each(?))",
+            (orjson.dumps(sorted(set(uris))),),
+        )
+    ]
+
+
 def load_known_durations(conn: sqlite3.Connection) -> dict[int, int]:
     """Per title id, the track's known length in ms: the median `ms_played` of its completed
     plays in the extended history (reason_end `trackdone`), else the longest duration Spotify
