@@ -483,3 +483,22 @@ def test_an_isrc_links_a_listen_to_the_spotify_track_and_enrich_lends_durations(
     frame = load_streams(conn)
     assert frame["uri"].iloc[2] == track.uri  # the listen is the Spotify track, by its ISRC
     assert frame["ms_played"].tolist()[1:] == [187_000, 187_000]  # enrich's duration
+
+
+def test_a_listen_from_listenbrainz_spotify_importer_is_timed_by_its_end(tmp_path: Path) -> None:
+    # ListenBrainz's Spotify importer times a listen by the API's played_at: the end of the
+    # play. With the Spotify track's id it is the Spotify stream; a plain scrobble so late is
+    # another play.
+    end = T0 + 240
+    kit.write(
+        tmp_path / "spotify" / "Streaming_History_Audio_2024.json",
+        [kit.ext_row(sk.iso(end), ms=240_000, uri=URI_SONG)],
+    )
+    listens = [sk.listen(end + 1, "Band", "Song", spotify_id=SONG_URL, duration_ms=240_000)]
+    lb = sk.write(tmp_path / "lb" / "listens" / "2024" / "3.jsonl", sk.jsonl(listens))
+    a, b = both_orders(tmp_path, [tmp_path / "spotify"], [lb])
+    assert dump(a) == dump(b)
+    assert [p[4] for p in plays_of(a)] == ["extended_audio"]
+    lfm = sk.write(tmp_path / "lfm" / "x.csv", sk.ghan_csv([(end + 1, "Band", "Song", None)]))
+    import_all(a, lfm)
+    assert [p[4] for p in plays_of(a)] == ["extended_audio", "lastfm"]

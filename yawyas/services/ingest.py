@@ -137,7 +137,7 @@ class _Importer:
 
     @cached_property
     def scrobbles(self) -> ScrobbleImport:
-        return ScrobbleImport(self.conn, self.dims)
+        return ScrobbleImport(self.conn, lambda: self.dims)
 
     @cached_property
     def account_keys(self) -> set[AccountKey]:

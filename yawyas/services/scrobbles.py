@@ -11,7 +11,9 @@ The rule, as the README states it ("Long histories from elsewhere"):
   (`analysis.text`: case, accents, punctuation and "- Remastered 2011" set aside).
 - A scrobble and a Spotify stream of the same song whose starts lie within 120 s of each other
   are one play: the Spotify stream is kept (it knows `ms_played`, the device, ...), the scrobble
-  is dropped, whichever was imported first.
+  is dropped, whichever was imported first. A scrobble of a Spotify track (a ListenBrainz listen
+  with its `spotify_id`) may also lie within 120 s of the stream's end: ListenBrainz's Spotify
+  importer times listens by the API's `played_at`, the end of the play.
 - Two scrobbles of the same song whose starts overlap (the same second; the same minute for a
   minute-precision layout) are one play, within a file or across files and sources. The copy
   kept is the better one: a duration of its own, then a Spotify item, then the second; on a tie,
@@ -27,7 +29,7 @@ holds does not depend on the order of imports.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,6 +133,45 @@ def _scrobble_starts(near: NearStreams) -> tuple[Int64Array, Int64Array]:
     return lo, lo + np.where(near.flags & MINUTE_FLAG, MINUTE_SLACK_S, 0)
 
 
+def _same_song(
+    songs: _Songs, titles_a: Int64Array, items_a: Int64Array, titles_b: Int64Array,
+    items_b: Int64Array,
+) -> BoolArray:  # fmt: skip
+    """Pairwise: the same item, or titles of the same song."""
+    same: BoolArray = (items_a == items_b) | (titles_a == titles_b)
+    rest = np.flatnonzero(~same)
+    if len(rest):
+        both = songs(np.concatenate([titles_a[rest], titles_b[rest]]))
+        same[rest] = both[: len(rest)] == both[len(rest) :]
+    return same
+
+
+def _covered(
+    songs: _Songs, lo: Int64Array, hi: Int64Array, titles: Int64Array, items: Int64Array,
+    spotify_item: BoolArray, spotify: NearStreams,
+) -> BoolArray:  # fmt: skip
+    """Which scrobbles (their starts in [lo, hi]) are plays that these Spotify streams hold:
+    the same song, starting within SAME_PLAY_S of the stream's start. A scrobble of a Spotify
+    track (`spotify_item`) may also be timed by the stream's end: ListenBrainz's own Spotify
+    importer times a listen by the API's `played_at`, which is the end of the play."""
+    covered = np.zeros(len(lo), dtype=bool)
+    if not len(spotify):
+        return covered
+    s_lo, s_hi = _spotify_starts(spotify)
+    i, j = close_pairs(lo, hi, s_lo, s_hi, SAME_PLAY_S)
+    same = _same_song(songs, titles[i], items[i], spotify.title_id[j], spotify.item_id[j])
+    covered[i[same]] = True
+    by_end = np.flatnonzero(spotify_item & ~covered)
+    if len(by_end):
+        e_lo = spotify.ended_at
+        e_hi = e_lo + np.where(spotify.seq > 0, MINUTE_SLACK_S, 0)
+        i, j = close_pairs(lo[by_end], hi[by_end], e_lo, e_hi, SAME_PLAY_S)
+        rows = by_end[i]
+        same = _same_song(songs, titles[rows], items[rows], spotify.title_id[j], spotify.item_id[j])
+        covered[rows[same]] = True
+    return covered
+
+
 def _rank(own: BoolArray, has_uri: BoolArray, minute: BoolArray) -> Int64Array:
     """Which copy of one play is worth keeping: a duration of its own, a Spotify item, the
     second (higher is better)."""
@@ -156,12 +197,17 @@ class ScrobbleImport:
     """Saves the scrobble files of one import, with what they share computed once: the
     known durations of tracks and the songs of titles."""
 
-    def __init__(self, conn: sqlite3.Connection, dims: Dimensions) -> None:
-        self.conn, self.dims = conn, dims
+    def __init__(self, conn: sqlite3.Connection, dims: Callable[[], Dimensions]) -> None:
+        self.conn = conn
+        self._dims = dims  # loaded only when a scrobble file is saved
         self.songs = _Songs(conn)
         self._known: dict[int, int] | None = None
         self.spotify_span: tuple[int, int] | None = None  # ends of the Spotify streams saved
         self.spotify_titles: set[int] = set()
+
+    @property
+    def dims(self) -> Dimensions:
+        return self._dims()
 
     def note_spotify(self, ended_at: Int64Array, title_ids: Int64Array) -> None:
         """Remember Spotify streams saved in this import: `settle` checks the scrobbles near
@@ -197,20 +243,18 @@ class ScrobbleImport:
         near = load_streams_ending(
             self.conn, int(start.min()) - _REACH_S, int(last.max()) + _REACH_S
         )
-        covered = np.zeros(n, dtype=bool)
-        spotify = near.take(near.seq >= 0)
-        if len(spotify):
-            s_lo, s_hi = _spotify_starts(spotify)
-            i, j = close_pairs(start, last, s_lo, s_hi, SAME_PLAY_S)
-            same = self._same_song(title_id[i], item_id[i], spotify.title_id[j], spotify.item_id[j])
-            covered[i[same]] = True
+        covered = _covered(
+            self.songs, start, last, title_id, item_id, has_uri, near.take(near.seq >= 0)
+        )
         stored = near.take(near.seq == SCROBBLE_SEQ)
         replaced = 0
         replacing = np.zeros(n, dtype=bool)
         if len(stored):
             c_lo, c_hi = _scrobble_starts(stored)
             i, j = close_pairs(start, last, c_lo, c_hi, 0)
-            same = self._same_song(title_id[i], item_id[i], stored.title_id[j], stored.item_id[j])
+            same = _same_song(
+                self.songs, title_id[i], item_id[i], stored.title_id[j], stored.item_id[j]
+            )
             i, j = i[same], j[same]
             stored_rank = _rank(
                 (stored.flags & OWN_MS_FLAG) > 0, stored.has_uri, (stored.flags & MINUTE_FLAG) > 0
@@ -330,17 +374,6 @@ class ScrobbleImport:
         self.dims.flush()
         return items, titles, has_uri
 
-    def _same_song(
-        self, titles_a: Int64Array, items_a: Int64Array, titles_b: Int64Array, items_b: Int64Array
-    ) -> BoolArray:
-        """Pairwise: the same item, or titles of the same song."""
-        same: BoolArray = (items_a == items_b) | (titles_a == titles_b)
-        rest = np.flatnonzero(~same)
-        if len(rest):
-            songs = self.songs(np.concatenate([titles_a[rest], titles_b[rest]]))
-            same[rest] = songs[: len(rest)] == songs[len(rest) :]
-        return same
-
     def _doubles_within(
         self, start: Int64Array, last: Int64Array, titles: Int64Array, items: Int64Array,
         rank: Int64Array,
@@ -360,7 +393,7 @@ class ScrobbleImport:
         i, j = rows[i], rows[j]
         other = i != j
         i, j = i[other], j[other]
-        same = self._same_song(titles[i], items[i], titles[j], items[j])
+        same = _same_song(self.songs, titles[i], items[i], titles[j], items[j])
         i, j = i[same], j[same]
         # i gives way to j when j is better, or as good and earlier in the file
         loses = (rank[j] > rank[i]) | ((rank[j] == rank[i]) & (j < i))
@@ -387,16 +420,11 @@ def drop_covered_scrobbles(
     stored = near.take(near.seq == SCROBBLE_SEQ)
     if not len(spotify) or not len(stored):
         return 0
-    songs = songs or _Songs(conn)
     c_lo, c_hi = _scrobble_starts(stored)
-    s_lo, s_hi = _spotify_starts(spotify)
-    i, j = close_pairs(c_lo, c_hi, s_lo, s_hi, SAME_PLAY_S)
-    same = (stored.item_id[i] == spotify.item_id[j]) | (stored.title_id[i] == spotify.title_id[j])
-    rest = np.flatnonzero(~same)
-    if len(rest):
-        both = songs(np.concatenate([stored.title_id[i[rest]], spotify.title_id[j[rest]]]))
-        same[rest] = both[: len(rest)] == both[len(rest) :]
-    gone = np.unique(i[same])
+    covered = _covered(
+        songs or _Songs(conn), c_lo, c_hi, stored.title_id, stored.item_id, stored.has_uri, spotify
+    )
+    gone = np.flatnonzero(covered)
     return delete_scrobble_streams(
         conn,
         zip(
