@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yawyas.errors import BadInputError
-from yawyas.sources import lastfm
+from yawyas.sources import lastfm, lastfm_fast
 from yawyas.sources.lastfm import parse_dmy_minutes, read_lastfm, sniff
 from yawyas.sources.scrobbles import (
     DOUBLE,
@@ -456,7 +456,7 @@ def both_paths(text: str) -> tuple[ScrobbleColumns | None, ScrobbleColumns | Non
     found = lastfm._detect(body.decode(), complete=True, strict=False)
     assert found is not None
     layout, has_header = found
-    fast = lastfm._read_fast(body, layout, has_header, NOW)
+    fast = lastfm_fast.read_fast(body, layout, has_header, NOW)
     try:
         slow = lastfm._read_rows("f.csv", lastfm._Rows("f.csv", body, layout), has_header, NOW)
     except BadInputError:

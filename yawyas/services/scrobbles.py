@@ -72,7 +72,6 @@ class Saved:
 
     added: int = 0  # plays the store did not hold
     duplicates: int = 0  # plays it held already (as a scrobble, or as a Spotify stream)
-    covered: int = 0  # of the duplicates: plays a Spotify stream holds
     replaced: int = 0  # stored scrobbles that gave way to a better copy of the same play
 
 
@@ -207,6 +206,7 @@ class ScrobbleImport:
 
     @property
     def dims(self) -> Dimensions:
+        """The import's name-to-key maps (loaded from the store on first use)."""
         return self._dims()
 
     def note_spotify(self, ended_at: Int64Array, title_ids: Int64Array) -> None:
@@ -289,7 +289,6 @@ class ScrobbleImport:
         return Saved(
             added=added,
             duplicates=n - added,
-            covered=int((covered & ~drop).sum()),
             replaced=replaced,
         )
 
