@@ -90,6 +90,29 @@ def spark(values: list[int]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, int((len(SPARK) - 1) * v / peak))] for v in values)
 
 
+_SOURCE_NAMES = {
+    "api": "Spotify sync",
+    "lastfm": "Last.fm",
+    "listenbrainz": "ListenBrainz",
+}
+
+
+def _sources_line(sources: list[dict[str, Any]]) -> str:
+    """'From Spotify 2013-04-16 to 2024-09-26 (41,276), Last.fm 2008-03-01 to 2020-11-20
+    (54,321)': the sources of the period, named plainly, with their dates and streams."""
+    merged: dict[str, list[Any]] = {}
+    for s in sources:
+        name = _SOURCE_NAMES.get(s["source"], "Spotify")
+        have = merged.setdefault(name, [s["first_day"], s["last_day"], 0])
+        have[0], have[1] = min(have[0], s["first_day"]), max(have[1], s["last_day"])
+        have[2] += s["streams"]
+    if len(merged) < 2 and set(merged) <= {"Spotify"}:
+        return ""  # Spotify alone: nothing to tell apart
+    return "From " + ", ".join(
+        f"{name} {first} to {last} ({n:,})" for name, (first, last, n) in merged.items()
+    )
+
+
 def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
     """Print the whole profile: totals, clock, tops, habits, discovery, taste over time."""
     if not doc["streams"]:
@@ -108,6 +131,9 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
         f"{scope} (local time: {doc['timezone']}",
         ", travel-aware)" if doc.get("travel_aware") else ")",
     )
+    origin = _sources_line(doc.get("sources") or [])
+    if origin:
+        summary.append(f"\n{origin}")
     console.print(Panel(summary, title="You are what you stream", title_align="left", expand=False))
     console.print(
         Panel(

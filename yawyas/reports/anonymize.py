@@ -274,6 +274,8 @@ def _coarsen_dates(p: dict[str, Any]) -> None:
     p["sessions"]["longest_start"] = month(p["sessions"]["longest_start"])
     if "daily" in p:
         p["daily"] = None
+    for e in p.get("sources", []):
+        e["first_day"], e["last_day"] = month(e["first_day"]), month(e["last_day"])
     for e in p["obsessions"]:
         e["window_start"], e["window_end"] = month(e["window_start"]), month(e["window_end"])
     for e in p["forgotten_favorites"]:

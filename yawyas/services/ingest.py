@@ -27,6 +27,7 @@ import numpy as np
 import orjson
 
 from yawyas.errors import BadInputError, YawyasError
+from yawyas.services.scrobbles import ScrobbleImport
 from yawyas.sources import exports
 from yawyas.sources.files import ExportEntry, find_entries
 from yawyas.store.db import bump_generation, transaction
@@ -52,6 +53,8 @@ from yawyas.store.streams import (
 )
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
+
+_SCROBBLE_KINDS = (exports.LASTFM, exports.LISTENBRAINZ)
 
 # Above this many bytes, files are read and parsed in worker processes while this one saves.
 PARALLEL_BYTES = 64 * 1024 * 1024
@@ -102,6 +105,7 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     totals: Totals | None = None
     replaced_api_streams: int = 0  # API streams now covered by exported ones
+    replaced_scrobbles: int = 0  # scrobbles of plays that Spotify streams now hold
 
     @property
     def added(self) -> int:
@@ -134,6 +138,10 @@ class _Importer:
     @cached_property
     def dims(self) -> Dimensions:
         return Dimensions(self.conn)
+
+    @cached_property
+    def scrobbles(self) -> ScrobbleImport:
+        return ScrobbleImport(self.conn, lambda: self.dims)
 
     @cached_property
     def account_keys(self) -> set[AccountKey]:
@@ -181,6 +189,7 @@ class _Importer:
             strict=False,
         )
         added = save_streams(self.conn, rows)
+        self.scrobbles.note_spotify(cols.ended_at, title_ids)
         # extended streams may now cover account-data plays of the same key
         if self.account_keys and n:
             minute = cols.ended_at // 60
@@ -218,9 +227,22 @@ class _Importer:
         save_account_counts(self.conn, counts, source, authors)
         self.account_keys.update(counts)
         added = materialize_account_streams(self.conn, self.dims, sorted(counts))
+        if counts:
+            keys = np.array(list(counts), dtype=np.int64)
+            self.scrobbles.note_spotify(keys[:, 0] * 60, keys[:, 1])
         report.rows = plays.rows
         report.added = added
         report.duplicates = report.rows - sum(report.skipped.values()) - added
+
+    # -- scrobbles (Last.fm, ListenBrainz) --------------------------------------------
+
+    def scrobble(self, cols: exports.ScrobbleColumns, report: FileReport) -> None:
+        """Save one scrobble file: the plays the store does not hold yet (services/scrobbles)."""
+        saved = self.scrobbles.save(cols)
+        report.rows = cols.rows
+        report.skipped.update(cols.skipped)
+        report.added = saved.added
+        report.duplicates = saved.duplicates
 
     # -- playlists, library, inferences ----------------------------------------------
 
@@ -327,12 +349,17 @@ def import_paths(
                 later.append(result)
             if progress:
                 progress(done, total)
+        # scrobbles last: the Spotify streams of the same plays are then known
+        later.sort(key=lambda r: isinstance(r.records, exports.ScrobbleColumns))
         for result in later:
             _import_one(conn, imp, result, report)
+        report.replaced_scrobbles = imp.scrobbles.settle()
         check_found_listening(report)
-        if any(f.added for f in report.files):
+        if any(f.added for f in report.files) or report.replaced_scrobbles:
             # streams synced from the API earlier that this export now covers count once
-            report.replaced_api_streams = reconcile_api_streams(conn)
+            # (a scrobble never covers one: the API's stream wins, services/scrobbles.py)
+            if any(f.added for f in report.files if f.kind not in _SCROBBLE_KINDS):
+                report.replaced_api_streams = reconcile_api_streams(conn)
             bump_generation(conn)
             mark_reconciled(conn)
         report.totals = load_totals(conn)
@@ -356,7 +383,7 @@ def check_found_listening(report: ImportReport) -> None:
     raise BadInputError(
         f"Nothing to import: {found}; yawyas needs a Spotify privacy export (my_spotify_data.zip,"
         " or its Streaming_History_Audio_*.json, StreamingHistory*.json, Playlist*.json,"
-        " YourLibrary.json or Inferences.json files)."
+        " YourLibrary.json or Inferences.json files), or a Last.fm or ListenBrainz history."
     )
 
 
@@ -408,8 +435,8 @@ def _ignore_interrupts() -> None:
 
 
 def _known(conn: sqlite3.Connection, entry: ExportEntry, report: ImportReport) -> bool:
-    """Files that need no reading: not JSON, or unchanged since they were imported."""
-    if not entry.is_json:
+    """Files that need no reading: of no listening kind, or unchanged since they were imported."""
+    if not entry.may_hold_listening:
         if entry.direct:
             raise BadInputError(f"{entry.name} is not a JSON file.")
         report.files.append(FileReport(entry.name, exports.NOT_LISTENING, status="skipped"))
@@ -449,6 +476,8 @@ def _import_one(
         imp.library(records, file_report)
     elif isinstance(records, exports.Inferences):
         imp.inferences(records, file_report)
+    elif isinstance(records, exports.ScrobbleColumns):
+        imp.scrobble(records, file_report)
     report.files.append(file_report)
     save_imported(
         conn,

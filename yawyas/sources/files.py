@@ -63,6 +63,9 @@ def read_capped(stream: IO[bytes], name: str, declared: int) -> bytes:
         raise _too_big(name)
     return data
 
+# Suffixes of the files that can hold listening data: Spotify's JSON, scrobble histories.
+LISTENING_SUFFIXES = (".json", ".jsonl", ".csv", ".tsv", ".txt")
+
 
 @dataclass(frozen=True)
 class ExportEntry:
@@ -95,6 +98,13 @@ class ExportEntry:
     def is_junk(self) -> bool:
         """`__MACOSX/`, `._*`, `.DS_Store` and the like (see `is_junk`)."""
         return is_junk(self.inner or self.member or self.container.name)
+
+    @property
+    def may_hold_listening(self) -> bool:
+        """JSON, or a text file a scrobble history may be in (CSV, TSV, TXT, JSON lines):
+        worth reading; other files (PDFs, images) are not."""
+        suffix = PurePosixPath(self.basename).suffix.lower()
+        return suffix in LISTENING_SUFFIXES and not self.is_junk
 
     @property
     def basename(self) -> str:
@@ -139,7 +149,7 @@ def find_entries(paths: list[Path]) -> Iterator[ExportEntry]:
     """Every file under the given paths: folders walked in name order, zips opened (and zips
     inside them, one level deep).
 
-    A missing path, a corrupt zip, or a single file that is neither JSON nor a zip is bad input.
+    A missing path, a corrupt zip, or a single file of no kind we read is bad input.
     """
     for path in paths:
         if not path.exists():
@@ -154,11 +164,12 @@ def find_entries(paths: list[Path]) -> Iterator[ExportEntry]:
                     yield ExportEntry(label, sub, None, sub.stat().st_size)
         elif _is_zip(path) or path.suffix.lower() == ".zip":
             yield from _zip_entries(path, _label(path))
-        elif path.suffix.lower() == ".json":
+        elif path.suffix.lower() in LISTENING_SUFFIXES:
             yield ExportEntry(_label(path), path, None, path.stat().st_size, direct=True)
         else:
             raise BadInputError(
-                f"{path} is neither a Spotify export zip, a folder, nor a JSON file."
+                f"{path} is neither a Spotify export zip, a folder, a JSON file, nor a scrobble"
+                " history (CSV, TSV, TXT or JSON lines)."
             )
 
 

@@ -1,5 +1,6 @@
 """Streams in and out: saving export rows, account-data counts, totals, and reading the
-history as a columnar frame (the only way analyses see the streams).
+history as a columnar frame (the only way analyses see the streams). Scrobbles (Last.fm,
+ListenBrainz) are streams too, with seq -1: their saves are in `scrobbles.py`.
 """
 
 from __future__ import annotations

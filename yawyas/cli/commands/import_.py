@@ -19,14 +19,18 @@ if TYPE_CHECKING:
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Export zips, folders or JSON files.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Export zips, folders, JSON files or scrobble histories (CSV, JSONL)."),
+    ],
     keep_going: Annotated[
         bool,
         typer.Option("--keep-going", help="Import the good files even when some are bad."),
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Import Spotify privacy exports (zips, folders or JSON files) into the local store.
+    """Import Spotify privacy exports (zips, folders or JSON files) and Last.fm or ListenBrainz
+    histories into the local store.
 
     Every kind of export is detected by content; re-importing adds nothing.
 
@@ -54,6 +58,7 @@ def _report_doc(report: ImportReport) -> dict[str, object]:
     return {
         "added": report.added,
         "duplicates": report.duplicates,
+        "replaced_scrobbles": report.replaced_scrobbles,
         "skipped": dict(report.skipped),
         "files": [f.as_dict() for f in report.files],
         "errors": [{"path": f.name, "error": f.error} for f in report.errors],
@@ -101,3 +106,9 @@ def _render_report(report: ImportReport) -> None:
         f" plays, {output.hours(totals.listening_ms)} of listening",
         f", {first[:10]} to {last[:10]}." if first and last else ".",
     )
+    if report.replaced_scrobbles:
+        output.console.print(
+            f"{report.replaced_scrobbles:,} scrobbles were plays that Spotify streams now hold:"
+            " the Spotify streams are kept.",
+            highlight=False,
+        )

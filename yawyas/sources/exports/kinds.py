@@ -17,6 +17,9 @@ LIBRARY = "library"
 INFERENCES = "inferences"
 EMPTY = "empty"
 NOT_LISTENING = "not listening data"
+# scrobble histories from elsewhere (read by sources/lastfm.py and sources/listenbrainz.py)
+LASTFM = "lastfm"
+LISTENBRAINZ = "listenbrainz"
 
 STREAM_KINDS = (
     EXTENDED_AUDIO,
@@ -25,6 +28,8 @@ STREAM_KINDS = (
     ACCOUNT_PODCAST,
     ACCOUNT_AUDIOBOOK,
     ACCOUNT_MIXED,
+    LASTFM,
+    LISTENBRAINZ,
 )
 
 
