@@ -50,7 +50,7 @@ def demo(
     render.profile(doc, output.console)
     render.moments_summary(view.moments, output.console)
     elapsed = time.perf_counter() - started
-    output.console.print(
+    output.err_console.print(
         f"\nBuilt in {elapsed:.1f} s. Try any command on this demo store, for example:\n"
         f"  yawyas --db {_quote(db)} moments\n"
         f"  yawyas --db {_quote(db)} playlist now\n"

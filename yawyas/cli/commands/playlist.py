@@ -41,7 +41,7 @@ def init(
     st = state(ctx)
     _, context = playlist_context(st, tz)
     path = write_starter_recipes(context, st.paths.config_dir, force=force)
-    output.console.print(
+    output.err_console.print(
         f"Wrote {path}: edit it, then `yawyas playlist preview KEY`.", highlight=False
     )
 
