@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from yawyas import __version__
@@ -19,12 +20,13 @@ from yawyas.settings import Config, Paths, ZoneChoice, load_config, resolve_path
 
 def _rewrap(text: str | None) -> str | None:
     """Help text with the line breaks of the source joined inside each paragraph, so that the
-    terminal wraps it at its own width (a paragraph starting with \\b keeps its lines)."""
+    terminal wraps it at its own width (a paragraph starting with \\b keeps its lines), and
+    square brackets shown as written (`[moments.ID]`), not read as rich markup."""
     if not text:
         return text
     paragraphs = inspect.cleandoc(text).split("\n\n")
-    return "\n\n".join(
-        p if p.startswith("\b") else " ".join(p.split()) for p in paragraphs
+    return escape(
+        "\n\n".join(p if p.startswith("\b") else " ".join(p.split()) for p in paragraphs)
     )
 
 
