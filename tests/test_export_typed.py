@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -204,3 +205,23 @@ def test_report_says_what_it_wrote_on_stderr_and_keeps_files(store: Path) -> Non
     assert "already exists; add --force" in again.stderr
     forced = runner.invoke(app, ["report", "--out", str(out), "--no-moments", "--force"])
     assert forced.exit_code == 0
+
+
+def test_a_folder_without_write_permission_is_one_sentence(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As root every folder is writable, so the permission check is asked to say no."""
+    import yawyas.services.outfiles as outfiles
+
+    locked = store / "locked"
+    locked.mkdir()
+    real = os.access
+    monkeypatch.setattr(
+        outfiles.os, "access", lambda p, mode: False if Path(p) == locked else real(p, mode)
+    )
+    result = export("--out", str(locked / "p.csv"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: Cannot write in the folder {locked} (permission denied); choose another --out."
+    )
+    assert not list(locked.iterdir())

@@ -279,3 +279,14 @@ def test_schedule_writes_files_only_once_without_force(tmp_path: Path) -> None:
     assert again.exit_code == 2
     assert "already exists; add --force" in again.stderr
     assert run("schedule", "--systemd", "--out-dir", str(folder), "--force").exit_code == 0
+
+
+def test_status_reports_a_broken_config_file_instead_of_failing() -> None:
+    config_dir = resolve_paths().config_dir
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "config.toml").write_text("timezone = \n")
+    result = run("status", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert "is not valid TOML" in doc["warnings"][0]
+    assert doc["timezone"]["source"] == "system"

@@ -21,6 +21,7 @@ from yawyas.settings import (
 def test_the_system_zone_comes_from_tzlocal(monkeypatch: pytest.MonkeyPatch) -> None:
     import tzlocal
 
+    monkeypatch.delenv("TZ")
     monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "America/Sao_Paulo")
     assert system_timezone() == "America/Sao_Paulo"
     monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: None)  # nothing configured
@@ -33,6 +34,8 @@ def test_the_system_zone_comes_from_tzlocal(monkeypatch: pytest.MonkeyPatch) -> 
     assert system_timezone() == "UTC"
     monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Not/AZone")
     assert system_timezone() == "UTC"
+    monkeypatch.setenv("TZ", ":Asia/Kolkata")  # TZ, when it names a zone, comes first
+    assert system_timezone() == "Asia/Kolkata"
 
 
 def test_the_zone_says_where_it_came_from(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

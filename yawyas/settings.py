@@ -92,8 +92,11 @@ def load_config(path: Path) -> Config:
 
 
 def system_timezone() -> str:
-    """The machine's IANA zone name (tzlocal: TZ, then the system's own setting on Linux,
-    macOS and Windows), else UTC."""
+    """The machine's IANA zone name: TZ when it names a zone, else the system's own setting
+    (tzlocal: Linux, macOS, Windows), else UTC."""
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env and _is_zone(env):
+        return env  # read on every call: tzlocal remembers its first answer for the process
     try:
         import tzlocal
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-FIRST_YEAR = 1900
+FIRST_YEAR = 1970  # before unix time nobody streamed; earlier instants get 1970's offset
 LAST_YEAR = 2100
-_STEP = timedelta(hours=6)  # no zone has changed its offset twice within six hours
+_STEP = timedelta(hours=12)  # no zone has changed its offset twice within half a day
 BEGINNING = -(2**62)  # "since ever": the first row's instant
 
 

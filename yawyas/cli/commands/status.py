@@ -12,6 +12,8 @@ from yawyas.cli import output
 from yawyas.cli.app import app, state
 from yawyas.cli.options import AsJson, TzOption
 from yawyas.errors import YawyasError
+from yawyas.settings import Config
+from yawyas.settings import log_file as log_file_of
 
 
 @app.command()
@@ -27,13 +29,20 @@ def status(ctx: typer.Context, tz: TzOption = None, as_json: AsJson = False) -> 
     from yawyas.services.status import build_status
 
     st = state(ctx)
+    problems: list[str] = []
+    try:
+        config = st.config
+    except YawyasError as exc:  # status is where a broken config file is found: say it, go on
+        config = Config(st.paths.config_file)
+        problems.append(exc.message)
     conn = st.connect() if st.paths.db.exists() else None
     try:
-        log_file = st.log_file
+        log_file = log_file_of(st.log_file_option, config)
     except YawyasError as exc:
         log_file = None
-        output.warn(exc.message)
-    doc = build_status(st.paths, st.config, conn, tz_option=tz, log_file=log_file)
+        problems.append(exc.message)
+    doc = build_status(st.paths, config, conn, tz_option=tz, log_file=log_file)
+    doc["warnings"] = problems + doc["warnings"]
     if as_json:
         output.print_json(doc)
         return
