@@ -113,7 +113,7 @@ def test_demo_builds_a_listener_and_other_commands_work_on_its_store(tmp_path: P
     assert time.perf_counter() - started < 30
     assert "When you listen" in result.stdout
     db = next((tmp_path / "home" / "demo").rglob("yawyas.db"))
-    assert str(db) in result.stdout.replace("\n", "")
+    assert str(db) in result.stderr.replace("\n", "")
     doc = json.loads(runner.invoke(app, ["--db", str(db), "profile", "--json"]).stdout)
     assert doc["streams"] > 30_000
     # the demo's planted life shows: kids' songs on weekday evenings, runs on weekend mornings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -83,6 +85,16 @@ def print_json(doc: Any) -> None:
         orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n"
     )
     sys.stdout.flush()
+
+
+def quiet_broken_pipe() -> None:
+    """stdout's reader went away (`| head`): point stdout at nowhere, so that Python's flush at
+    exit does not complain, and stop quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 def utc_iso(seconds: int | None) -> str | None:

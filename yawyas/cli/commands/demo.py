@@ -60,7 +60,7 @@ def demo(
         f"or set YAWYAS_DB={_quote(db)}. The export files it imported are in {_quote(export)}.",
     ]
     for text in lines:
-        output.show(text)
+        output.show(text, stderr=True)
 
 
 def _quote(path: Path) -> str:

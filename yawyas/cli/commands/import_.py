@@ -11,6 +11,7 @@ from rich.table import Table
 from yawyas.cli import output
 from yawyas.cli.app import app, state
 from yawyas.cli.options import AsJson
+from yawyas.cli.unattended import unattended_run
 
 if TYPE_CHECKING:
     from yawyas.services.ingest import ImportReport
@@ -32,24 +33,34 @@ def import_(
     """Import Spotify privacy exports (zips, folders or JSON files) and Last.fm or ListenBrainz
     histories into the local store.
 
-    Every kind of export is detected by content; re-importing adds nothing.
+    Every kind of export is detected by content; re-importing adds nothing. Exit code 3:
+    another sync, enrich, import or refresh is running on the store (nothing done).
 
     Example: yawyas import ~/Downloads/my_spotify_data.zip
     """
     from yawyas.services import ingest
+    from yawyas.services.views import refresh_views
 
     st = state(ctx)
-    conn = st.connect(write=True)
-    with output.byte_progress("Importing", enabled=not as_json) as progress:
-        report = ingest.import_paths(conn, paths, keep_going=keep_going, progress=progress)
-    if as_json:
-        output.print_json(_report_doc(report))
-    else:
-        _render_report(report)
-    if report.errors:
-        for f in report.errors:
-            output.error(f.error or f.name)
-        raise typer.Exit(2)
+    with unattended_run(st, "import") as run:
+        conn = st.connect(write=True)
+        with output.byte_progress("Importing", enabled=not as_json) as progress:
+            report = ingest.import_paths(conn, paths, keep_going=keep_going, progress=progress)
+        refresh_views(conn, st.view_zone())
+        run.counts = {
+            "added": report.added,
+            "duplicates": report.duplicates,
+            "files": len(report.files),
+            "bad_files": len(report.errors),
+        }
+        if as_json:
+            output.print_json(_report_doc(report))
+        else:
+            _render_report(report)
+        if report.errors:
+            for f in report.errors:
+                output.error(f.error or f.name)
+            raise typer.Exit(2)
 
 
 def _report_doc(report: ImportReport) -> dict[str, object]:

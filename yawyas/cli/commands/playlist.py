@@ -41,7 +41,7 @@ def init(
     st = state(ctx)
     _, context = playlist_context(st, tz)
     path = write_starter_recipes(context, st.paths.config_dir, force=force)
-    output.show("Wrote ", str(path), ": edit it, then `yawyas playlist preview KEY`.")
+    output.show("Wrote ", str(path), ": edit it, then `yawyas playlist preview KEY`.", stderr=True)
 
 
 @playlist_app.command("preview")
