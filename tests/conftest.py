@@ -16,7 +16,13 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own yawyas home; nothing touches the real one."""
     home = tmp_path / "home"
     monkeypatch.setenv("YAWYAS_HOME", str(home))
-    for var in ("YAWYAS_DB", "YAWYAS_TZ", "YAWYAS_TOKEN_CACHE", "SPOTIPY_CLIENT_ID"):
+    for var in (
+        "YAWYAS_DB",
+        "YAWYAS_TZ",
+        "YAWYAS_TOKEN_CACHE",
+        "YAWYAS_LOG_FILE",
+        "SPOTIPY_CLIENT_ID",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TZ", "UTC")
     return home

@@ -339,3 +339,22 @@ def test_every_account_command_has_help_with_an_example(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
     assert re.search(r"Example: yawyas \S", result.stdout), result.stdout
+
+
+def test_sync_runs_are_logged_and_recorded_for_status(
+    logged_in_cli: SpotifyConfig, fake_spotify: FakeSpotify, tmp_path: Path
+) -> None:
+    seed_world(fake_spotify)
+    log = tmp_path / "runs.log"
+    assert run("--log-file", str(log), "sync").exit_code == 0
+    fake_spotify.fail_next(1, 429, retry_after=3, path="/v1/me/player/recently-played")
+    assert run("--log-file", str(log), "sync", "--max-wait", "1").exit_code == 1
+
+    first, second = log.read_text().splitlines()
+    assert " sync ok exit=0 " in first
+    assert first.endswith("streams_added=6 duplicates=0 saved_added=3 playlists_read=2")
+    assert " sync failed exit=1 " in second
+    assert "wait 3 s" in second
+    last = json.loads(run("status", "--json").stdout)["runs"]["sync"]
+    assert (last["outcome"], last["exit_code"]) == ("failed", 1)
+    assert "wait 3 s" in last["message"]

@@ -128,7 +128,11 @@ def test_export_plays(tmp_path: Path, suffix: str) -> None:
     if suffix == ".csv":
         rows = list(csv.DictReader(out.open(encoding="utf-8")))
     elif suffix == ".parquet":
-        rows = pd.read_parquet(out).to_dict("records")
+        frame = pd.read_parquet(out)
+        assert str(frame["played_at"].dtype).startswith("datetime64")  # a timestamp, in UTC
+        assert str(frame["played_at"].dt.tz) == "UTC"
+        frame["played_at"] = frame["played_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        rows = frame.to_dict("records")
     else:
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["played_at"] for r in rows] == [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -96,10 +97,13 @@ def test_profile_text_fits_80_columns_and_is_plain_in_a_pipe(imported: Path) -> 
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
-def test_empty_store_says_what_to_do() -> None:
+def test_no_store_says_what_to_do() -> None:
     result = runner.invoke(app, ["profile"])
-    assert result.exit_code == 0
-    assert "yawyas import" in result.stdout
+    assert result.exit_code == 2
+    assert "There is no yawyas store at" in result.stderr
+    assert "import your export first" in result.stderr
+    home = Path(os.environ["YAWYAS_HOME"])
+    assert not (home / "yawyas.db").exists()  # nothing made by a command that reads
 
 
 def test_demo_builds_a_listener_and_other_commands_work_on_its_store(tmp_path: Path) -> None:
@@ -109,7 +113,7 @@ def test_demo_builds_a_listener_and_other_commands_work_on_its_store(tmp_path: P
     assert time.perf_counter() - started < 30
     assert "When you listen" in result.stdout
     db = next((tmp_path / "home" / "demo").rglob("yawyas.db"))
-    assert str(db) in result.stdout.replace("\n", "")
+    assert str(db) in result.stderr.replace("\n", "")
     doc = json.loads(runner.invoke(app, ["--db", str(db), "profile", "--json"]).stdout)
     assert doc["streams"] > 30_000
     # the demo's planted life shows: kids' songs on weekday evenings, runs on weekend mornings

@@ -10,10 +10,9 @@ import pytest
 from tests import exportkit as kit
 from yawyas.errors import BadInputError, NotFoundError
 from yawyas.services import ingest
-from yawyas.services.export import PLAY_COLUMNS
 from yawyas.store.db import connect
 from yawyas.store.library import load_inferences
-from yawyas.store.streams import Totals, load_streams, load_totals
+from yawyas.store.streams import STREAM_FRAME_COLUMNS, Totals, load_streams, load_totals
 
 EXT = kit.EXTENDED_DIR
 ACC = kit.ACCOUNT_DIR
@@ -22,7 +21,7 @@ ACC = kit.ACCOUNT_DIR
 def dump(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
     """What the store holds, by value (ids resolved to names), in a stable order."""
     frame = load_streams(conn)
-    cols = [c for c in PLAY_COLUMNS if c != "context_uri"]
+    cols = [c for c in STREAM_FRAME_COLUMNS if c not in ("context_uri", "item_id")]
     rows = [
         tuple(None if v is None or v is pd_na() else v for v in row)
         for row in frame[cols].astype(object).itertuples(index=False, name=None)

@@ -191,6 +191,7 @@ def test_export_plays_has_local_time_and_moment(db: Path, tmp_path: Path) -> Non
 
 def test_empty_store(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
+    connect(db).close()  # an empty store (none at all is bad input: tests/test_hostile.py)
     result = runner.invoke(app, ["--db", str(db), "moments"], terminal_width=80)
     assert result.exit_code == 0, result.output
     assert "import" in result.stdout

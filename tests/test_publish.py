@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,7 @@ from tests.fake_spotify import FakeSpotify, FakeTrack
 from yawyas.errors import SpotifyError
 from yawyas.playlists.generate import Pick, Playlist
 from yawyas.playlists.recipes import Recipe
-from yawyas.services.publish import (
-    RefreshLockedError,
-    description,
-    publish_playlist,
-    refresh_lock,
-)
+from yawyas.services.publish import description, publish_playlist
 from yawyas.sources.spotify import RetryPolicy
 from yawyas.store.published import load_published
 
@@ -217,23 +211,3 @@ def test_description_ends_with_the_marker_within_the_limit() -> None:
     text = description(long, Playlist("k", "n", "in all", ()))
     assert text.endswith(" [yawyas:k]")
     assert len(text) <= 300
-
-
-def test_refresh_lock_is_exclusive(tmp_path: Path) -> None:
-    with refresh_lock(tmp_path):
-        errors: list[BaseException] = []
-
-        def other() -> None:
-            try:
-                with refresh_lock(tmp_path):
-                    pass
-            except RefreshLockedError as exc:
-                errors.append(exc)
-
-        thread = threading.Thread(target=other)
-        thread.start()
-        thread.join()
-        assert len(errors) == 1
-        assert errors[0].exit_code == 3
-    with refresh_lock(tmp_path):  # released
-        pass

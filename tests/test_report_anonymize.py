@@ -136,7 +136,8 @@ def test_no_store_name_country_or_day_in_any_anonymized_format(
         assert "Weekend early mornings · Playlist 1" in named
     else:
         assert any(n.startswith("Weekend early mornings · Playlist ") for n in named), named
-    assert doc["spotify_inferences"]  # kept: they name no one
+    assert doc["spotify_inferences"]  # coarse categories are kept
+    assert all(":" in i or i.endswith(" listener") for i in doc["spotify_inferences"])
     # Without --anonymize, the same run shows the names (the check above can fail).
     plain = runner.invoke(app, ["--db", str(demo_db), "report", "--out", str(tmp_path / "p.html")])
     assert plain.exit_code == 0
@@ -179,14 +180,15 @@ def test_keep_names_keeps_names_but_not_countries_or_days(demo_conn: sqlite3.Con
     doc = build_report(
         profile,
         moments=sample_moments(),
-        inferences=["3P_Country_ES", "1P_Parents"],
+        inferences=["3P_Country_ES", "1P_Parents", "1P_Custom_Indie_Fans", "Android"],
         anonymize=True,
         keep_names=True,
     )
     assert doc["profile"]["top_artists"] == profile["top_artists"]
     assert doc["moments"][0]["top_playlists"][0]["name"] == "Morning Run"
     assert doc["profile"]["countries"] == []
-    assert doc["spotify_inferences"] == ["1P_Parents"]  # the one naming a country is dropped
+    # coarse categories only: the country and the family status are left out
+    assert doc["spotify_inferences"] == ["music genre: indie", "device: phone"]
     assert DAY.search(json.dumps(doc)) is None
     assert doc["privacy"] == {
         "anonymized": True,

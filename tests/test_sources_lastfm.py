@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yawyas.errors import BadInputError
-from yawyas.sources import lastfm
+from yawyas.sources import lastfm, lastfm_fast
 from yawyas.sources.lastfm import parse_dmy_minutes, read_lastfm, sniff
 from yawyas.sources.scrobbles import (
     DOUBLE,
@@ -444,3 +444,82 @@ def test_lastfm_to_csv_round_trip(rows: list[tuple[int | None, str, str, str]]) 
     ]
     cols = read("\n".join(lines) + "\n")
     assert (plays(cols), cols.skipped) == model(rows, 60)
+
+
+# --------------------------------------------------------------------------- the fast path
+
+
+def both_paths(text: str) -> tuple[ScrobbleColumns | None, ScrobbleColumns | None]:
+    """The file read by pyarrow (None: it left the file to the row-by-row reader) and row by
+    row (None: bad input)."""
+    body = lastfm.utf8_body("f.csv", text.encode())
+    found = lastfm._detect(body.decode(), complete=True, strict=False)
+    assert found is not None
+    layout, has_header = found
+    fast = lastfm_fast.read_fast(body, layout, has_header, NOW)
+    try:
+        slow = lastfm._read_rows("f.csv", lastfm._Rows("f.csv", body, layout), has_header, NOW)
+    except BadInputError:
+        slow = None
+    return fast, slow
+
+
+def same(a: ScrobbleColumns, b: ScrobbleColumns) -> bool:
+    records = [list(map(c.record, range(c.kept))) for c in (a, b)]
+    counts = [(c.rows, c.skipped, c.layout) for c in (a, b)]
+    return records[0] == records[1] and counts[0] == counts[1]
+
+
+def test_the_fast_path_reads_every_layout() -> None:
+    texts = [
+        "Band,Album,Song,03 Feb 2021 21:07\nBand,,Other,\n,,,\nDuo,X,Y,3 Feb 2021 21:07\n",
+        f'{GHAN_HEADER}\n"1612386425","","Band","","Album","","Song","{MBID}"\n\n',
+        'Artist;Album;AlbumId;Track;Date#me\n"Band";"Al";"";"Song";"1612386425000"\n',
+        '1612386425\tSong\tBand\tAlbum\t\t\t\n1612386400\tSo"ng\tBand\t\t\t\t\n',
+    ]
+    for text in texts:
+        fast, slow = both_paths(text)
+        assert fast is not None
+        assert slow is not None
+        assert same(fast, slow), text
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.none() | starts | st.sampled_from(["", " 12", "x", "1e3"]), names, names),
+        min_size=1,
+        max_size=20,
+    ),
+    st.sampled_from(["ghan", "lastexport", "dmy"]),
+)
+def test_the_fast_path_reads_what_the_row_reader_reads(
+    rows: list[tuple[int | str | None, str, str]], kind: str
+) -> None:
+    """Wherever pyarrow reads a file, it gives what the row-by-row reader gives."""
+    if kind == "ghan":
+        out = io.StringIO()
+        writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(GHAN_HEADER.split(","))
+        for start, artist, track in rows:
+            writer.writerow(["" if start is None else start, "", artist, "", "", "", track, ""])
+        text = out.getvalue()
+    elif kind == "lastexport":
+        text = "1612386425\tFirst\tRow\t\t\t\t\n" + "".join(
+            f"{'' if s is None else s}\t{t}\t{a}\t\t\t\t\n".replace("\n\t", "\t")
+            for s, a, t in rows
+        )
+    else:
+
+        def day(s: int | str | None) -> str:
+            if isinstance(s, int):
+                return datetime.fromtimestamp(s, UTC).strftime("%d %b %Y %H:%M")
+            return s or ""
+
+        text = "First,,Row,05 May 2020 05:05\n" + "".join(
+            f"{a},,{t},{day(s)}\n" for s, a, t in rows
+        )
+    fast, slow = both_paths(text)
+    if fast is not None:
+        assert slow is not None, text
+        assert same(fast, slow), text

@@ -41,3 +41,10 @@ class RateLimitedError(SpotifyError):
     def __init__(self, message: str, retry_after_s: float) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+class BusyError(YawyasError):
+    """Another sync, enrich, import or refresh holds the store's lock; nothing was done (exit
+    code 3)."""
+
+    exit_code = 3

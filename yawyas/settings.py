@@ -92,23 +92,18 @@ def load_config(path: Path) -> Config:
 
 
 def system_timezone() -> str:
-    """The machine's IANA zone name: TZ, /etc/timezone, the /etc/localtime link, else UTC."""
+    """The machine's IANA zone name: TZ when it names a zone, else the system's own setting
+    (tzlocal: Linux, macOS, Windows), else UTC."""
     env = os.environ.get("TZ", "").lstrip(":")
     if env and _is_zone(env):
-        return env
-    etc_tz = Path("/etc/timezone")
-    if etc_tz.is_file():
-        name = etc_tz.read_text(encoding="utf-8").strip()
-        if _is_zone(name):
-            return name
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        target = str(localtime.resolve())
-        if "zoneinfo/" in target:
-            name = target.split("zoneinfo/", 1)[1]
-            if _is_zone(name):
-                return name
-    return "UTC"
+        return env  # read on every call: tzlocal remembers its first answer for the process
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+    except Exception:  # tzlocal raises its own errors for broken system settings
+        name = None
+    return name if name and _is_zone(name) else "UTC"
 
 
 def _is_zone(name: str) -> bool:
@@ -122,6 +117,44 @@ def _is_zone(name: str) -> bool:
 AUTO_TZ = "auto"
 
 
+@dataclass(frozen=True)
+class ZoneChoice:
+    """The zone local time is shown in, whether it is travel-aware (`auto`), and where it came
+    from: 'flag' (--tz), 'env' (YAWYAS_TZ), 'config', 'store' (the store's own) or 'system'."""
+
+    name: str
+    travel_aware: bool
+    source: str
+
+
+def choose_timezone(
+    option: str | None, config: Config, store_zone: str | None = None
+) -> ZoneChoice:
+    """The zone to show local time in (see `resolve_timezone`), with where it came from."""
+    candidates = (
+        ("flag", option),
+        ("env", os.environ.get("YAWYAS_TZ")),
+        ("config", config.timezone),
+        ("store", store_zone),
+    )
+    source, name = next(((s, n) for s, n in candidates if n), ("system", None))
+    travel_aware = False
+    if name == AUTO_TZ:
+        travel_aware = True
+        home = config.timezone if config.timezone and config.timezone != AUTO_TZ else None
+        if home:
+            name, source = home, "config"
+        else:
+            name, source = None, "system"
+    if not name:
+        name = system_timezone()
+    if not _is_zone(name):
+        raise BadInputError(
+            f"Unknown timezone {name!r}: use an IANA name such as Europe/Madrid, or 'auto'."
+        )
+    return ZoneChoice(name, travel_aware, source)
+
+
 def resolve_timezone(
     option: str | None, config: Config, store_zone: str | None = None
 ) -> tuple[str, bool]:
@@ -131,15 +164,49 @@ def resolve_timezone(
     listener's) > the system zone. `auto` means the home zone (config or system) plus
     travel-aware placement of streams from other countries.
     """
-    name = option or os.environ.get("YAWYAS_TZ") or config.timezone or store_zone
-    travel_aware = False
-    if name == AUTO_TZ:
-        travel_aware = True
-        name = config.timezone if config.timezone and config.timezone != AUTO_TZ else None
-    if not name:
-        name = system_timezone()
-    if not _is_zone(name):
-        raise BadInputError(
-            f"Unknown timezone {name!r}: use an IANA name such as Europe/Madrid, or 'auto'."
-        )
-    return name, travel_aware
+    choice = choose_timezone(option, config, store_zone)
+    return choice.name, choice.travel_aware
+
+
+# Every key config.toml may hold: a table's name maps to its keys; "*" stands for any name (the
+# ids under [moments]). Add a key here when a new setting is read, or `status` warns about it.
+CONFIG_KEYS: dict[str, Any] = {
+    "timezone": None,
+    "log_file": None,
+    "spotify": {"client_id": None, "redirect_uri": None, "max_wait_s": None},
+    "moments": {"*": {"name": None, "hidden": None}},
+}
+
+
+def unknown_config_keys(config: Config, known: dict[str, Any] | None = None) -> list[str]:
+    """Dotted names of the keys in the config file that yawyas does not read (typos, mostly)."""
+    found: list[str] = []
+
+    def walk(node: dict[str, Any], spec: dict[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            sub = spec.get(key, spec.get("*", ...))
+            name = f"{prefix}{key}"
+            if sub is ...:
+                found.append(name)
+            elif isinstance(sub, dict):
+                if isinstance(value, dict):
+                    walk(value, sub, name + ".")
+                else:
+                    found.append(name)
+
+    walk(config.data, CONFIG_KEYS if known is None else known, "")
+    return found
+
+
+def log_file(option: Path | str | None, config: Config) -> Path | None:
+    """The run log: the option (or YAWYAS_LOG_FILE, which typer reads into it), else the
+    config's `log_file` (relative to the config file's folder), else None."""
+    if option:
+        return Path(option).expanduser()
+    value = config.get("log_file")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise BadInputError(f"log_file in {config.path} must be a file path in quotes.")
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else config.path.parent / path

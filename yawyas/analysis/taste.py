@@ -143,6 +143,39 @@ def build_kinds(streams: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def build_sources(streams: pd.DataFrame, local: pd.DataFrame) -> pd.DataFrame:
+    """Where the history comes from: per source (a Spotify export kind, `api`, `lastfm`,
+    `listenbrainz`) its streams, plays, ms and the local dates of its first and last start
+    (`first_day`, `last_day`, datetime64). Sources without a stream are left out; ordered by
+    first day, then name. `local` is `build_local_times` of the same streams."""
+    codes, labels = label_codes(streams["source"])
+    count, plays, ms = group_sums(codes, len(labels), ms_played(streams), play_mask(streams))
+    days = local["local_date"].to_numpy(dtype="datetime64[s]")
+    first = np.full(len(labels), np.datetime64("NaT"), dtype="datetime64[s]")
+    last = first.copy()
+    known = codes >= 0
+    if known.any():
+        order = np.lexsort((days[known], codes[known]))
+        grouped, ordered = codes[known][order], days[known][order]
+        edge = np.flatnonzero(np.diff(grouped)) + 1
+        starts = np.concatenate([[0], edge])
+        ends = np.concatenate([edge, [len(grouped)]]) - 1
+        first[grouped[starts]] = ordered[starts]
+        last[grouped[ends]] = ordered[ends]
+    frame = pd.DataFrame(
+        {
+            "source": np.asarray(labels, dtype=object),
+            "streams": count,
+            "plays": plays,
+            "ms": ms,
+            "first_day": first,
+            "last_day": last,
+        }
+    )
+    frame = frame[frame["streams"] > 0]
+    return frame.sort_values(["first_day", "source"], kind="stable").reset_index(drop=True)
+
+
 def build_countries(streams: pd.DataFrame) -> pd.DataFrame:
     """Listening per connection country: country, streams, plays, ms, share of ms.
 

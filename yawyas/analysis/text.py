@@ -45,7 +45,7 @@ def fold(text: str) -> str:
             base = c
         kept.append(c)  # a kana's voicing mark is part of the letter: it stays
     bare = unicodedata.normalize("NFC", "".join(kept))
-    return _NOT_WORD.sub(" ", bare.casefold()).replace("_", " ").strip()
+    return _NOT_WORD.sub(" ", bare.casefold().replace("_", " ")).strip()
 
 
 def words(text: str) -> list[str]:

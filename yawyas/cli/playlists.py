@@ -33,13 +33,19 @@ def tracks_json(playlist: Playlist) -> list[dict[str, Any]]:
 
 
 def render_playlist(title: str, playlist: Playlist) -> None:
-    table = Table(title=title, title_justify="left", show_lines=False)
+    """The tracks of a playlist with the why of each; `title` and names shown literally."""
+    table = Table(title=output.literal(title), title_justify="left", show_lines=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("Track")
     table.add_column("Artist")
     table.add_column("Why", overflow="fold")
     for i, t in enumerate(playlist.tracks, 1):
-        table.add_row(str(i), t.track_name, t.artist_name, t.why)
+        table.add_row(
+            str(i),
+            output.literal(t.track_name),
+            output.literal(t.artist_name),
+            output.literal(t.why),
+        )
     output.console.print(table)
     if not playlist.tracks:
         output.console.print("No tracks fit: the history holds nothing for this source yet.")

@@ -10,6 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from yawyas.cli.output import clean, literal
+
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SHADES = " ·░▒▓█"
 SPARK = "▁▂▃▄▅▆▇█"
@@ -29,6 +31,16 @@ def pct(share: float | None) -> str:
     if share is None:
         return "-"
     return "<1%" if 0 < share < 0.005 else f"{100 * share:.0f}%"
+
+
+def rate(share: float | None, known: int | None, total: int | None, of: str = "") -> str:
+    """A rate that says its base when only some of the streams record what it counts:
+    "72%", or "72% of the 39 streams that record it" (`of` names the base instead)."""
+    if share is None or not known:
+        return "unknown"
+    if total is None or known >= total:
+        return pct(share)
+    return f"{pct(share)} of the {known:,} {of or 'streams that record it'}"
 
 
 def clock(grid: list[list[int]]) -> RenderableType:
@@ -64,9 +76,9 @@ def top_table(
     table.add_column("time", justify="right")
     table.add_column("plays", justify="right")
     for i, row in enumerate(rows[:limit], 1):
-        cells = [str(i), str(row.get("name") or "(unknown)")]
+        cells = [Text(str(i)), literal(row.get("name") or "(unknown)")]
         if with_artist:
-            cells.append(str(row.get("artist") or ""))
+            cells.append(literal(row.get("artist") or ""))
         table.add_row(*cells, hours(row["ms"]), f"{row['plays']:,}")
     return table
 
@@ -76,6 +88,29 @@ def spark(values: list[int]) -> str:
     if peak == 0:
         return ""
     return "".join(SPARK[min(len(SPARK) - 1, int((len(SPARK) - 1) * v / peak))] for v in values)
+
+
+_SOURCE_NAMES = {
+    "api": "Spotify sync",
+    "lastfm": "Last.fm",
+    "listenbrainz": "ListenBrainz",
+}
+
+
+def _sources_line(sources: list[dict[str, Any]]) -> str:
+    """'From Spotify 2013-04-16 to 2024-09-26 (41,276), Last.fm 2008-03-01 to 2020-11-20
+    (54,321)': the sources of the period, named plainly, with their dates and streams."""
+    merged: dict[str, list[Any]] = {}
+    for s in sources:
+        name = _SOURCE_NAMES.get(s["source"], "Spotify")
+        have = merged.setdefault(name, [s["first_day"], s["last_day"], 0])
+        have[0], have[1] = min(have[0], s["first_day"]), max(have[1], s["last_day"])
+        have[2] += s["streams"]
+    if len(merged) < 2 and set(merged) <= {"Spotify"}:
+        return ""  # Spotify alone: nothing to tell apart
+    return "From " + ", ".join(
+        f"{name} {first} to {last} ({n:,})" for name, (first, last, n) in merged.items()
+    )
 
 
 def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
@@ -96,6 +131,9 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
         f"{scope} (local time: {doc['timezone']}",
         ", travel-aware)" if doc.get("travel_aware") else ")",
     )
+    origin = _sources_line(doc.get("sources") or [])
+    if origin:
+        summary.append(f"\n{origin}")
     console.print(Panel(summary, title="You are what you stream", title_align="left", expand=False))
     console.print(
         Panel(
@@ -108,12 +146,10 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
 
     console.print(top_table("Top artists by time", doc["top_artists"], limit=limit))
     console.print(top_table("Top tracks by time", doc["top_tracks"], with_artist=True, limit=limit))
-    console.print(
-        top_table("Top albums by time", doc["top_albums"], with_artist=True, limit=min(limit, 5))
-    )
+    console.print(top_table("Top albums by time", doc["top_albums"], with_artist=True, limit=limit))
     if doc["top_shows"]:
-        console.print(top_table("Top shows by time", doc["top_shows"], limit=min(limit, 5)))
-    by_plays = ", ".join(a["name"] for a in doc["top_artists_by_plays"][:5])
+        console.print(top_table("Top shows by time", doc["top_shows"], limit=limit))
+    by_plays = ", ".join(clean(a["name"] or "(unknown)") for a in doc["top_artists_by_plays"][:5])
     console.print(Text.assemble(("Most played artists: ", "bold"), by_plays))
 
     console.print(_habits(doc))
@@ -123,6 +159,7 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
         "Obsessions (most plays within 7 days)",
         "week of",
         [(o["name"], o["artist"], o["plays"], o["window_start"]) for o in doc["obsessions"]],
+        limit=limit,
     )
     _track_table(
         console,
@@ -132,6 +169,7 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
             (f["name"], f["artist"], f["plays"], f["last_played"])
             for f in doc["forgotten_favorites"]
         ],
+        limit=limit,
     )
     if doc["taste_by_year"]:
         t = Table(
@@ -140,7 +178,8 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
         t.add_column("year", style="bold")
         t.add_column("artists", overflow="fold")
         for y in doc["taste_by_year"]:
-            t.add_row(str(y["year"]), ", ".join(a["name"] for a in y["top_artists"][:3]))
+            names = ", ".join(clean(a["name"] or "(unknown)") for a in y["top_artists"][:3])
+            t.add_row(str(y["year"]), Text(names))
         console.print(t)
 
 
@@ -149,6 +188,8 @@ def _track_table(
     title: str,
     when: str,
     rows: list[tuple[str | None, str | None, int, str | None]],
+    *,
+    limit: int = 5,
 ) -> None:
     """A short table of tracks with their plays and a date (nothing when there are none)."""
     if not rows:
@@ -158,8 +199,8 @@ def _track_table(
     t.add_column("by", overflow="fold", max_width=20, style="dim")
     t.add_column("plays", justify="right")
     t.add_column(when)
-    for name, artist, plays, day in rows[:5]:
-        t.add_row(name or "", artist or "", str(plays), (day or "")[:10])
+    for name, artist, plays, day in rows[:limit]:
+        t.add_row(literal(name or ""), literal(artist or ""), str(plays), (day or "")[:10])
     console.print(t)
 
 
@@ -172,24 +213,27 @@ def _habits(doc: dict[str, Any]) -> RenderableType:
             f" ({s['median_streams'] or 0:.0f} streams), longest "
             f"{minutes(s['longest_ms'])} on {(s['longest_start'] or '')[:10]}",
         ),
-        Text.assemble(
-            ("Intent ", "bold"),
-            f"{pct(intent['deliberate_share'])} of music started by you (click, play),"
-            f" {pct(intent['passive_share'])} played on; skipped "
-            f"{pct(intent['skip_rate'])}, next pressed {pct(intent['fwdbtn_rate'])}",
-        ),
+        Text.assemble(("Intent ", "bold"), _intent_line(intent)),
     ]
     devices = Table(title="Devices", title_justify="left", pad_edge=False)
     for col in ("device", "time", "share", "skips"):
         devices.add_column(col, justify="left" if col == "device" else "right")
-    skips = {d["family"]: d["skip_rate"] for d in intent.get("by_device", [])}
+    by_device = {d["family"]: d for d in intent.get("by_device", [])}
+    partial = False
     for d in doc["devices"]:
         if d["streams"]:
-            devices.add_row(
-                d["family"], hours(d["ms"]), pct(d["share"]), pct(skips.get(d["family"]))
-            )
+            music = by_device.get(d["family"], {})
+            known, total = music.get("skip_known"), music.get("streams")
+            skips = rate(music.get("skip_rate"), known, total)
+            if known and known < (total or 0):
+                partial = True
+                skips = f"{pct(music.get('skip_rate'))} of {known:,}"
+            devices.add_row(literal(d["family"]), hours(d["ms"]), pct(d["share"]), skips)
+    if partial:
+        devices.caption = "skips: of the N music streams that record it"
+        devices.caption_justify = "left"
     kinds = ", ".join(f"{k['kind']} {pct(k['share'])}" for k in doc["kinds"] if k["streams"])
-    countries = ", ".join(f"{c['country']} {pct(c['share'])}" for c in doc["countries"][:6])
+    countries = ", ".join(f"{clean(c['country'])} {pct(c['share'])}" for c in doc["countries"][:6])
     d = doc["diversity"]
     lines += [
         Text.assemble(("What ", "bold"), kinds),
@@ -202,6 +246,20 @@ def _habits(doc: dict[str, Any]) -> RenderableType:
         ),
     ]
     return Group(devices, *lines)
+
+
+def _intent_line(intent: dict[str, Any]) -> str:
+    """Who chose the music, skips and the next button, each rate with its base when only some
+    streams record it (older exports often lack `skipped`)."""
+    music = intent["streams"]
+    chosen = rate(intent["deliberate_share"], intent["known_starts"], music, "with a start reason")
+    passive = rate(intent["passive_share"], intent["known_starts"], music, "with a start reason")
+    skipped = rate(intent["skip_rate"], intent["skip_known"], music)
+    nexted = rate(intent["fwdbtn_rate"], intent["end_known"], music, "with an end reason")
+    return (
+        f"of {music:,} music streams: {chosen} started by you (click, play), {passive} played"
+        f" on; skipped {skipped}; next pressed {nexted}"
+    )
 
 
 def _discovery(doc: dict[str, Any]) -> RenderableType:
@@ -234,5 +292,5 @@ def moments_summary(moments: Sequence[Any], console: Console) -> None:
     table.add_column("suggests", overflow="fold")
     for m in shown:
         traits = ", ".join(f"{t.name} {pct(t.confidence)}" for t in m.traits[:2])
-        table.add_row(m.name, pct(m.play_share), traits)
+        table.add_row(literal(m.name), pct(m.play_share), literal(traits))
     console.print(table)

@@ -199,50 +199,42 @@ def _texts(value: Any, where: str, name: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def starter_recipes(moments: Sequence[tuple[str, str]], moods: Sequence[str]) -> str:
-    """A commented starter file: one recipe per moment (id, name), per mood, and `now`."""
-    lines = [
-        "# yawyas playlist recipes: one [playlists.KEY] table per playlist.",
-        '# Source (one of): moment = "id or name", mood = "name", now = true,',
-        '#   seed_tracks = ["spotify:track:..."], seed_artists = ["Artist"].',
-        "# Rules: size (50), mix = { familiar = 0.7, forgotten = 0.15, long_tail = 0.15 },",
-        "#   max_per_artist (3), skip_played_within_days (0), explicit (true),",
-        "#   min_duration_s / max_duration_s, public (false).",
-        "# `yawyas playlist preview KEY` shows one; `yawyas playlist publish KEY` writes it.",
-        "",
-        "[playlists.now]",
-        'name = "Right now (yawyas)"',
-        "now = true",
-        "size = 50",
-        "",
+    """A commented starter file: one recipe per moment (id, name), per mood, and `now`.
+
+    Tables are written by tomli-w, so any name (quotes, a newline, control characters) reads
+    back exactly as it was."""
+    import tomli_w
+
+    def table(key: str, recipe: dict[str, Any], *comments: str) -> str:
+        text = tomli_w.dumps({"playlists": {key: recipe}})
+        return text + "".join(f"# {c}\n" for c in comments) + "\n"
+
+    parts = [
+        "# yawyas playlist recipes: one [playlists.KEY] table per playlist.\n"
+        '# Source (one of): moment = "id or name", mood = "name", now = true,\n'
+        '#   seed_tracks = ["spotify:track:..."], seed_artists = ["Artist"].\n'
+        "# Rules: size (50), mix = { familiar = 0.7, forgotten = 0.15, long_tail = 0.15 },\n"
+        "#   max_per_artist (3), skip_played_within_days (0), explicit (true),\n"
+        "#   min_duration_s / max_duration_s, public (false).\n"
+        "# `yawyas playlist preview KEY` shows one; `yawyas playlist publish KEY` writes it.\n\n",
+        table("now", {"name": "Right now (yawyas)", "now": True, "size": 50}),
     ]
     used = {"now"}
     for moment_id, moment_name in moments:
         key = _key(moment_id, used)
-        lines += [
-            f"[playlists.{key}]",
-            f"name = {_toml_string(moment_name + ' (yawyas)')}",
-            f"moment = {_toml_string(moment_id)}",
-            "size = 50",
-            "max_per_artist = 3",
-            "",
-        ]
+        recipe = {
+            "name": moment_name + " (yawyas)",
+            "moment": moment_id,
+            "size": 50,
+            "max_per_artist": 3,
+        }
+        parts.append(table(key, recipe))
     for mood in moods:
         key = _key(f"mood-{mood}", used)
-        lines += [
-            f"[playlists.{key}]",
-            f"name = {_toml_string(mood.capitalize() + ' (yawyas)')}",
-            f"mood = {_toml_string(mood)}",
-            "size = 50",
-            "# explicit = false",
-            "# skip_played_within_days = 7",
-            "",
-        ]
-    return "\n".join(lines)
+        recipe = {"name": mood.capitalize() + " (yawyas)", "mood": mood, "size": 50}
+        parts.append(table(key, recipe, "explicit = false", "skip_played_within_days = 7"))
+    return "".join(parts)
 
 
 def _key(text: str, used: set[str]) -> str:

@@ -10,20 +10,23 @@
    (a track or an album is the pair name + artist), albums, shows and playlists. The same name
    is the same pseudonym everywhere in one report; nothing is hashed, so a pseudonym cannot be
    reversed by guessing names, and it means nothing outside its report.
-2. Free text (moment names, trait evidence, Spotify's inferences) is scrubbed: every known
+2. Free text (moment names, trait evidence) is scrubbed: every known
    name (the store's artists, tracks, albums, shows, playlists; the document's own names) found
    as a whole word, case-insensitively, longest first, becomes its pseudonym; any remaining
    quoted fragment ('...', "...", curly quotes) that is not a pseudonym becomes a quoted
    ellipsis. Trait names are yawyas's own words and kept.
-3. Countries: the `countries` table is emptied, `timezone` becomes "withheld" (a zone names a
-   place), and an inference mentioning a country code or name of the store is dropped.
+3. Countries: the `countries` table is emptied and `timezone` becomes "withheld" (a zone names
+   a place).
 4. Dates: no date finer than the month. Every instant or day (`generated_at`, the period, first
    and last play, the longest session's start, obsession windows, forgotten favourites' first
    and last plays) is cut to "YYYY-MM"; the calendar of daily listening (`daily`) is dropped
    (null). Months (discovery, monthly listening), years (taste by year) and weekly windows of
    moments (weekday + time of day, no date) are kept.
 
-With `keep_names=True` step 1 and 2 are skipped (names stay), steps 3 and 4 still apply.
+5. Spotify's inferences (advertising segments, often sensitive and often dated) are never kept
+   as they are: each becomes one of a few coarse categories, or is left out (`coarse_inferences`).
+
+With `keep_names=True` step 1 and 2 are skipped (names stay), steps 3 to 5 still apply.
 Counts, durations, shares, the clock, devices and traits are kept as they are.
 """
 
@@ -47,6 +50,74 @@ _PSEUDONYM: Final = re.compile(r"(Artist|Track|Album|Show|Playlist) [0-9]+")
 # Free-text names are matched whole: not inside a longer word.
 _EDGE_L: Final = r"(?<![\w])"
 _EDGE_R: Final = r"(?![\w])"
+
+
+# Spotify's segments ("1P_Custom_Indie_Fans", "3P_Podcast_Listeners_Health", "Android") become
+# coarse categories that say nothing sensitive. A segment is kept only when every word of it is
+# known: filler, a music genre, or a device; a podcast or audiobook segment becomes only
+# "podcast listener" / "audiobook listener" (its topic is dropped). Anything else (health,
+# ethnicity, religion, politics, sexuality, finance, family, age, places, languages, purchase
+# intent) and anything with a number in it (dates, ages, incomes) is left out.
+_SEGMENT_PREFIX: Final = re.compile(r"^[0-9]+P_", re.IGNORECASE)
+_FILLER: Final = frozenset(
+    {"custom", "fan", "fans", "lover", "lovers", "listener", "listeners", "enthusiast"}
+    | {"enthusiasts", "music", "genre", "affinity", "user", "users", "owner", "owners"}
+    | {"streamer", "streamers", "heavy", "and", "of", "the"}
+)
+_GENRES: Final = frozenset(
+    {"rock", "pop", "indie", "jazz", "classical", "electronic", "dance", "metal", "punk"}
+    | {"folk", "hiphop", "rap", "soul", "blues", "reggae", "ambient", "lofi", "house", "techno"}
+    | {"edm", "rnb", "funk", "disco", "alternative", "instrumental", "acoustic", "soundtrack"}
+)
+_DEVICES: Final = {
+    "android": "phone",
+    "ios": "phone",
+    "iphone": "phone",
+    "mobile": "phone",
+    "smartphone": "phone",
+    "phone": "phone",
+    "desktop": "computer",
+    "computer": "computer",
+    "laptop": "computer",
+    "tablet": "tablet",
+    "ipad": "tablet",
+    "speaker": "speaker",
+    "smart": "speaker",
+    "chromecast": "speaker",
+    "sonos": "speaker",
+    "tv": "TV",
+    "console": "game console",
+    "playstation": "game console",
+    "xbox": "game console",
+}
+
+
+def coarse_inferences(names: Iterable[str]) -> list[str]:
+    """Spotify's inference segments as coarse, non-sensitive categories, each once, in order of
+    first appearance: "music genre: indie", "podcast listener", "audiobook listener",
+    "device: phone". Every other segment is left out (see the comment above)."""
+    out: dict[str, None] = {}
+    for name in names:
+        text = _SEGMENT_PREFIX.sub("", str(name))
+        text = re.sub(r"(?i)r&b", "rnb", re.sub(r"(?i)hip[ _-]?hop", "hiphop", text))
+        if re.search(r"[0-9]", text):
+            continue  # a date, an age, an income band
+        words = [w for w in re.split(r"[^a-z]+", text.lower()) if w]
+        if not words:
+            continue
+        if "podcast" in words or "podcasts" in words:
+            out["podcast listener"] = None
+            continue
+        if "audiobook" in words or "audiobooks" in words:
+            out["audiobook listener"] = None
+            continue
+        meaning = [w for w in words if w not in _FILLER]
+        if meaning and all(w in _GENRES for w in meaning):
+            out[f"music genre: {' '.join(meaning)}"] = None
+        elif meaning and all(w in _DEVICES for w in meaning):
+            for w in meaning:
+                out[f"device: {_DEVICES[w]}"] = None
+    return list(out)
 
 
 def month(value: Any) -> Any:
@@ -203,16 +274,12 @@ def _coarsen_dates(p: dict[str, Any]) -> None:
     p["sessions"]["longest_start"] = month(p["sessions"]["longest_start"])
     if "daily" in p:
         p["daily"] = None
+    for e in p.get("sources", []):
+        e["first_day"], e["last_day"] = month(e["first_day"]), month(e["last_day"])
     for e in p["obsessions"]:
         e["window_start"], e["window_end"] = month(e["window_start"]), month(e["window_end"])
     for e in p["forgotten_favorites"]:
         e["first_played"], e["last_played"] = month(e["first_played"]), month(e["last_played"])
-
-
-def _mentions_country(text: str, countries: set[str]) -> bool:
-    tokens = {t.casefold() for t in re.split(r"[\W_]+", text) if t}
-    folded = text.casefold()
-    return any(c.casefold() in tokens or (len(c) > 3 and c.casefold() in folded) for c in countries)
 
 
 def anonymize_report(
@@ -225,16 +292,11 @@ def anonymize_report(
     out: dict[str, Any] = copy.deepcopy(dict(doc))
     known = {k: [str(n) for n in v if n] for k, v in (known_names or {}).items()}
     profile = out["profile"]
-    countries = set(known.get("country", ())) | {
-        c["country"] for c in profile["countries"] if c["country"]
-    }
     out["generated_at"] = month(out["generated_at"])
     profile["countries"] = []
     profile["timezone"] = "withheld"
     _coarsen_dates(profile)
-    inferences = [
-        i for i in out.get("spotify_inferences") or [] if not _mentions_country(i, countries)
-    ]
+    inferences = coarse_inferences(out.get("spotify_inferences") or [])
     if not keep_names:
         doc_names = _collect(out)
         pseudo = Pseudonyms()
@@ -247,7 +309,6 @@ def anonymize_report(
                 window["text"] = scrub(window["text"])
             for trait in moment["traits"]:
                 trait["evidence"] = [scrub(e) for e in trait["evidence"]]
-        inferences = [scrub(i) for i in inferences]
     out["spotify_inferences"] = inferences or (None if not doc.get("spotify_inferences") else [])
     out["privacy"] = {
         "anonymized": True,

@@ -26,6 +26,7 @@ from yawyas.reports.htmlkit import CSS, esc, figure, pair, section
 from yawyas.reports.wording import (
     fmt_day,
     period_words,
+    sources_words,
 )
 
 
@@ -53,8 +54,15 @@ def _header(doc: Mapping[str, Any]) -> str:
         "<header><h1>You are what <span>you stream</span></h1>"
         f'<p class="muted">{esc(period_words(doc))}{esc(where)} · made by yawyas on '
         f"{esc(fmt_day(doc['generated_at']))}</p>"
+        f"{_origin(doc)}"
         f'{_privacy(doc)}<div class="cards">{body}</div></header>'
     )
+
+
+def _origin(doc: Mapping[str, Any]) -> str:
+    """Which sources the period comes from (Spotify, Last.fm, ListenBrainz), as a line."""
+    words = sources_words(doc)
+    return f'<p class="muted">{esc(words)}</p>' if words else ""
 
 
 def _privacy(doc: Mapping[str, Any]) -> str:

@@ -253,13 +253,21 @@ def countries(p: Mapping[str, Any]) -> str:
     )
 
 
+def _base(intent: Mapping[str, Any], known: str = "known_starts") -> str:
+    """ " of the N streams that record it" when a rate's base is only part of the music."""
+    n = intent.get(known) or 0
+    if n == 0 or n >= (intent.get("streams") or 0):
+        return ""
+    return f" (of the {n:,} music streams that record it)"
+
+
 def habits(p: Mapping[str, Any]) -> str:
     intent, s, d = p["intent"], p["sessions"], p["diversity"]
     cards = [
         (fmt_duration(s["median_ms"]), "median session"),
         (fmt_duration(s["longest_ms"]), f"longest session ({fmt_local(s['longest_start'])})"),
-        (fmt_share(intent["deliberate_share"]), "plays you started yourself"),
-        (fmt_share(intent["skip_rate"]), "skipped"),
+        (fmt_share(intent["deliberate_share"]), "plays you started yourself" + _base(intent)),
+        (fmt_share(intent["skip_rate"]), "skipped" + _base(intent, "skip_known")),
         (one(d["effective_artists"]), "artists' worth of variety"),
         (fmt_share(d["top10_share"]), "of music time on your top 10"),
     ]

@@ -29,7 +29,7 @@ from yawyas.reports.document import (
     top_table,
     yawyas_traits,
 )
-from yawyas.reports.wording import fmt_day, fmt_month, fmt_span, period_words
+from yawyas.reports.wording import fmt_day, fmt_month, fmt_span, period_words, sources_words
 
 _SPECIAL: Final = re.compile(r"([\\`*_\[\]|#!])")
 
@@ -273,6 +273,8 @@ def render_markdown(doc: Mapping[str, Any], assets: str = "report_files") -> str
         f"{md(period_words(doc))}{zone} · made by yawyas on {md(fmt_day(doc['generated_at']))}",
         "",
     ]
+    if origin := sources_words(doc):
+        out += [md(origin), ""]
     privacy = doc["privacy"]
     if privacy["anonymized"]:
         names = "names are real" if privacy["names"] == "real" else "names are pseudonyms"

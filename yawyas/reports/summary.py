@@ -36,6 +36,7 @@ from yawyas.analysis.taste import (
     build_discovery,
     build_diversity,
     build_kinds,
+    build_sources,
     build_taste_by_year,
     build_top,
     build_totals,
@@ -58,10 +59,11 @@ _COLUMNS: Final = (
     "reason_end",
     "shuffle",
     "skipped",
+    "source",
 )
 
 _TEXT_COLUMNS: Final = tuple(
-    c for c in _COLUMNS if c not in ("played_at", "ms_played", "shuffle", "skipped")
+    c for c in _COLUMNS if c not in ("played_at", "ms_played", "shuffle", "skipped", "source")
 )
 _SHARED_COLUMNS: Final = ("kind", "track_name", "artist_name", "conn_country")
 
@@ -119,6 +121,12 @@ def _local(value: Any) -> str | None:
     return pd.Timestamp(value).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _day(value: Any) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
 def _number(value: Any, digits: int = 6) -> float | None:
     number = float(value)
     return None if math.isnan(number) else round(number, digits)
@@ -137,6 +145,7 @@ def _entries(frame: pd.DataFrame, fields: dict[str, str]) -> list[dict[str, Any]
         "local": _local,
         "list": list,
         "bool": bool,
+        "day": _day,
     }
     columns = {key: frame[key].tolist() for key in fields}
     return [
@@ -149,6 +158,7 @@ _COUNTS: Final = {"plays": "int", "ms": "int"}
 _NAMED: Final = {"name": "text", **_COUNTS}
 _PAIRED: Final = {"name": "text", "artist": "text", **_COUNTS}
 _SHARES: Final = {"streams": "int", "plays": "int", "ms": "int", "share": "float"}
+_SOURCE_COUNTS: Final = {"source": "text", "streams": "int", "plays": "int", "ms": "int"}
 _INTENT: Final = {
     "streams": "int",
     "known_starts": "int",
@@ -312,6 +322,10 @@ def build_profile(
             "last_played_at": _utc(int(ends.max())) if len(ends) else None,
             "clock": build_clock(local),
             "kinds": _entries(build_kinds(period), {"kind": "text", **_SHARES}),
+            "sources": _entries(
+                build_sources(period, local),
+                {**_SOURCE_COUNTS, "first_day": "day", "last_day": "day"},
+            ),
             "monthly": _entries(
                 build_monthly(period, local),
                 {"month": "text", **{f"{g}_ms": "int" for g in GROUPS}, "plays": "int"},

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from yawyas.reports.document import DASH
+from yawyas.reports.document import DASH, fmt_count
 
 _WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -96,6 +96,39 @@ def fmt_span(first: str | None, last: str | None) -> str:
     if a_month != b_month:
         return f"{a_day} {a_month}{DASH}{b}"
     return f"{a_day}{DASH}{b}"
+
+
+SOURCE_LABELS = {
+    "extended_audio": "Spotify extended history",
+    "extended_video": "Spotify extended history",
+    "account_music": "Spotify account data",
+    "account_podcast": "Spotify account data",
+    "account_audiobook": "Spotify account data",
+    "account_mixed": "Spotify account data",
+    "api": "Spotify sync",
+    "lastfm": "Last.fm scrobbles",
+    "listenbrainz": "ListenBrainz listens",
+}
+
+
+def sources_words(doc: Mapping[str, Any]) -> str:
+    """Where the period's history comes from, in words: 'From Last.fm scrobbles (March
+    2008-November 2020, 54,321 streams) and Spotify extended history (...)'; '' when the
+    profile does not say (or holds no stream)."""
+    merged: dict[str, list[Any]] = {}
+    for s in doc["profile"].get("sources") or []:
+        label = SOURCE_LABELS.get(s["source"], s["source"])
+        have = merged.setdefault(label, [s["first_day"], s["last_day"], 0])
+        have[0], have[1] = min(have[0], s["first_day"]), max(have[1], s["last_day"])
+        have[2] += s["streams"]
+    parts = [
+        f"{label} ({fmt_span(first, last)}, {fmt_count(n)} streams)"
+        for label, (first, last, n) in merged.items()
+    ]
+    if not parts:
+        return ""
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"From {listed}."
 
 
 def period_words(doc: Mapping[str, Any]) -> str:

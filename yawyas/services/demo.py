@@ -28,6 +28,7 @@ def build_demo_store(
     store under `demo_dir` (idempotent: a second run adds nothing) and record its timezone."""
     from yawyas.demo import generate_history, write_export
     from yawyas.services import ingest
+    from yawyas.services.views import refresh_views
     from yawyas.store.db import connect, save_meta
 
     folder = demo_dir / f"{persona}-{seed}"
@@ -40,4 +41,5 @@ def build_demo_store(
     conn = connect(db)
     ingest.import_paths(conn, [export])
     save_meta(conn, "timezone", history.persona.timezone)
+    refresh_views(conn, history.persona.timezone)
     return DemoStore(db, export, history.persona), conn

@@ -16,17 +16,18 @@ import signal
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
 import orjson
 
 from yawyas.errors import BadInputError, YawyasError
+from yawyas.services.scrobbles import ScrobbleImport
 from yawyas.sources import exports
 from yawyas.sources.files import ExportEntry, find_entries
 from yawyas.store.db import bump_generation, transaction
@@ -53,8 +54,14 @@ from yawyas.store.streams import (
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
+_SCROBBLE_KINDS = (exports.LASTFM, exports.LISTENBRAINZ)
+
 # Above this many bytes, files are read and parsed in worker processes while this one saves.
 PARALLEL_BYTES = 64 * 1024 * 1024
+AHEAD_PER_WORKER = 2  # files read ahead per worker, waiting to be saved
+# A file bigger than any real export file (they are at most ~13 MB) is read alone, never two at
+# once: parsed JSON can take several times its size in memory.
+PARALLEL_MAX_FILE = 24 * 1024 * 1024
 
 
 def _lookup(
@@ -98,6 +105,7 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     totals: Totals | None = None
     replaced_api_streams: int = 0  # API streams now covered by exported ones
+    replaced_scrobbles: int = 0  # scrobbles of plays that Spotify streams now hold
 
     @property
     def added(self) -> int:
@@ -130,6 +138,10 @@ class _Importer:
     @cached_property
     def dims(self) -> Dimensions:
         return Dimensions(self.conn)
+
+    @cached_property
+    def scrobbles(self) -> ScrobbleImport:
+        return ScrobbleImport(self.conn, lambda: self.dims)
 
     @cached_property
     def account_keys(self) -> set[AccountKey]:
@@ -177,6 +189,7 @@ class _Importer:
             strict=False,
         )
         added = save_streams(self.conn, rows)
+        self.scrobbles.note_spotify(cols.ended_at, title_ids)
         # extended streams may now cover account-data plays of the same key
         if self.account_keys and n:
             minute = cols.ended_at // 60
@@ -214,9 +227,22 @@ class _Importer:
         save_account_counts(self.conn, counts, source, authors)
         self.account_keys.update(counts)
         added = materialize_account_streams(self.conn, self.dims, sorted(counts))
+        if counts:
+            keys = np.array(list(counts), dtype=np.int64)
+            self.scrobbles.note_spotify(keys[:, 0] * 60, keys[:, 1])
         report.rows = plays.rows
         report.added = added
         report.duplicates = report.rows - sum(report.skipped.values()) - added
+
+    # -- scrobbles (Last.fm, ListenBrainz) --------------------------------------------
+
+    def scrobble(self, cols: exports.ScrobbleColumns, report: FileReport) -> None:
+        """Save one scrobble file: the plays the store does not hold yet (services/scrobbles)."""
+        saved = self.scrobbles.save(cols)
+        report.rows = cols.rows
+        report.skipped.update(cols.skipped)
+        report.added = saved.added
+        report.duplicates = saved.duplicates
 
     # -- playlists, library, inferences ----------------------------------------------
 
@@ -323,15 +349,42 @@ def import_paths(
                 later.append(result)
             if progress:
                 progress(done, total)
+        # scrobbles last: the Spotify streams of the same plays are then known
+        later.sort(key=lambda r: isinstance(r.records, exports.ScrobbleColumns))
         for result in later:
             _import_one(conn, imp, result, report)
-        if any(f.added for f in report.files):
+        report.replaced_scrobbles = imp.scrobbles.settle()
+        check_found_listening(report)
+        if any(f.added for f in report.files) or report.replaced_scrobbles:
             # streams synced from the API earlier that this export now covers count once
-            report.replaced_api_streams = reconcile_api_streams(conn)
+            # (a scrobble never covers one: the API's stream wins, services/scrobbles.py)
+            if any(f.added for f in report.files if f.kind not in _SCROBBLE_KINDS):
+                report.replaced_api_streams = reconcile_api_streams(conn)
             bump_generation(conn)
             mark_reconciled(conn)
         report.totals = load_totals(conn)
     return report
+
+
+def check_found_listening(report: ImportReport) -> None:
+    """Bad input when the paths held no listening data at all (no streams, playlists, library
+    or inferences, new or imported before): saying "Added 0 streams" would hide the mistake."""
+    if report.errors or any(f.kind != exports.NOT_LISTENING for f in report.files):
+        return
+    names = sorted(
+        (PurePosixPath(f.name.replace(":", "/")).name for f in report.files), key=str.casefold
+    )
+    if not names:
+        found = "found no files"
+    else:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
+        found = f"found {len(names):,} file{'s' if len(names) != 1 else ''}, none of them"
+        found += f" listening data: {shown}"
+    raise BadInputError(
+        f"Nothing to import: {found}; yawyas needs a Spotify privacy export (my_spotify_data.zip,"
+        " or its Streaming_History_Audio_*.json, StreamingHistory*.json, Playlist*.json,"
+        " YourLibrary.json or Inferences.json files), or a Last.fm or ListenBrainz history."
+    )
 
 
 def _read_all(
@@ -340,6 +393,8 @@ def _read_all(
     """Read every entry in order: in worker processes for big imports, else here."""
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_BYTES else 0
+        if any(e.size > PARALLEL_MAX_FILE for e in entries):
+            workers = 0  # one big file at a time keeps the import's memory bounded
     if workers <= 0 or len(entries) < 2:
         for entry in entries:
             try:
@@ -351,16 +406,27 @@ def _read_all(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_ignore_interrupts
     ) as pool:
-        futures = [pool.submit(exports.read_entry, e) for e in entries]
+        # At most AHEAD files in flight: read results wait in this process until saved, so
+        # submitting everything at once would hold all of a big import in memory.
+        ahead = workers * AHEAD_PER_WORKER
+        futures: list[Future[exports.ReadResult] | None] = [
+            pool.submit(exports.read_entry, e) for e in entries[:ahead]
+        ]
         try:
-            for entry, future in zip(entries, futures, strict=True):
+            for k, entry in enumerate(entries):
+                if k + ahead < len(entries):
+                    futures.append(pool.submit(exports.read_entry, entries[k + ahead]))
+                future, futures[k] = futures[k], None
+                assert future is not None
                 try:
-                    yield entry, future.result()
+                    result: exports.ReadResult | YawyasError = future.result()
                 except YawyasError as exc:
-                    yield entry, exc
+                    result = exc
+                yield entry, result
         finally:
-            for future in futures:
-                future.cancel()
+            for pending in futures:
+                if pending is not None:
+                    pending.cancel()
 
 
 def _ignore_interrupts() -> None:
@@ -369,8 +435,8 @@ def _ignore_interrupts() -> None:
 
 
 def _known(conn: sqlite3.Connection, entry: ExportEntry, report: ImportReport) -> bool:
-    """Files that need no reading: not JSON, or unchanged since they were imported."""
-    if not entry.is_json:
+    """Files that need no reading: of no listening kind, or unchanged since they were imported."""
+    if not entry.may_hold_listening:
         if entry.direct:
             raise BadInputError(f"{entry.name} is not a JSON file.")
         report.files.append(FileReport(entry.name, exports.NOT_LISTENING, status="skipped"))
@@ -410,6 +476,8 @@ def _import_one(
         imp.library(records, file_report)
     elif isinstance(records, exports.Inferences):
         imp.inferences(records, file_report)
+    elif isinstance(records, exports.ScrobbleColumns):
+        imp.scrobble(records, file_report)
     report.files.append(file_report)
     save_imported(
         conn,

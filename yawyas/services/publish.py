@@ -13,16 +13,10 @@ Takes a client (and a store connection); never makes one.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from yawyas.errors import YawyasError
 from yawyas.playlists.generate import Playlist
 from yawyas.playlists.recipes import Recipe
 from yawyas.store.published import forget_published, load_published, save_published
@@ -31,13 +25,6 @@ if TYPE_CHECKING:
     from yawyas.sources.spotify import RetryPolicy
 
 DESCRIPTION_LIMIT: Final = 300
-LOCK_FILE: Final = "refresh.lock"
-
-
-class RefreshLockedError(YawyasError):
-    """Another refresh holds the lock (exit code 3)."""
-
-    exit_code = 3
 
 
 @dataclass(frozen=True)
@@ -154,24 +141,3 @@ def _uris(client: Any, playlist_id: str, policy: RetryPolicy | None) -> list[str
         for e in sp.fetch_playlist_items(client, playlist_id, policy=policy)
         if e.track.uri
     ]
-
-
-@contextmanager
-def refresh_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `folder`/refresh.lock, or raise RefreshLockedError at once."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise RefreshLockedError(
-                f"Another yawyas refresh is running (lock {path}); this one did nothing."
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)

@@ -79,12 +79,18 @@ def moment_documents(
 
 
 def write_store_report(
-    conn: sqlite3.Connection, config: Config, out: Path, **options: Any
+    conn: sqlite3.Connection, config: Config, out: Path, *, force: bool = False, **options: Any
 ) -> WrittenReport:
     """Build the store's report (options as `build_store_report`) and write it to `out` (the
-    suffix picks the format; Markdown also writes its charts beside it)."""
+    suffix picks the format; Markdown also writes its charts beside it). An existing `out` is
+    replaced only with `force`; the target is checked before any work."""
     from yawyas.reports.document import report_format, write_report
+    from yawyas.services.outfiles import check_target, write_error
 
     report_format(out)  # a bad suffix fails before any work
+    check_target(out, force=force)
     doc = build_store_report(conn, config, **options)
-    return WrittenReport(write_report(doc, out), doc)
+    try:
+        return WrittenReport(write_report(doc, out), doc)
+    except OSError as exc:
+        raise write_error(out, exc) from exc

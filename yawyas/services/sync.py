@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, SpotifyError
+from yawyas.services.scrobbles import refresh_scrobble_durations, settle_synced_plays
 from yawyas.settings import Config, Paths
 from yawyas.sources import spotify as sp
 from yawyas.store.db import transaction
@@ -177,6 +178,9 @@ def sync(
             newest = max(p.played_at_ms for p in plays)
             save_state(conn, RECENT_CURSOR, max(newest, after_ms or 0))
         if added:
+            # scrobbles of these plays give way to them (services/scrobbles.py)
+            oldest = min(p.played_at_ms for p in plays)
+            settle_synced_plays(conn, oldest // 1000, newest // 1000, [p.track.uri for p in plays])
             mark_changed(conn)
 
     today = datetime.fromtimestamp(now, UTC).date().isoformat()
@@ -373,6 +377,7 @@ def _finish(conn: sqlite3.Connection, report: EnrichReport) -> None:
     report.artists_left = len(load_artists_to_enrich(conn))
     if report.tracks_fetched:
         with transaction(conn):
+            refresh_scrobble_durations(conn)  # scrobbles take the durations now known
             mark_changed(conn)
 
 

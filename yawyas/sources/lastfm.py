@@ -15,7 +15,9 @@ recognised from the file's content (never its name):
   separated, unquoted: `uts, track, artist, album, track_mbid, artist_mbid, album_mbid`.
 
 Scrobbles time the START of a play (Spotify's `ts` is its end) and carry no duration. The result
-is columnar (`ScrobbleColumns`, see `scrobbles.py`, shared with the ListenBrainz reader).
+is columnar (`ScrobbleColumns`, see `scrobbles.py`, shared with the ListenBrainz reader). Dates
+are parsed in `lastfm_dates.py`; big files go through pyarrow (`lastfm_fast.py`), and through the
+row-by-row reader here when pyarrow refuses them, which names the line that is wrong.
 """
 
 from __future__ import annotations
@@ -24,20 +26,17 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
 from yawyas.errors import BadInputError
+from yawyas.sources.lastfm_dates import parse_dmy_minutes, parse_int_seconds
+from yawyas.sources.lastfm_fast import read_fast
 from yawyas.sources.scrobbles import (
     LASTFM,
-    MISSING,
     ColumnsBuilder,
-    Int64Array,
     ScrobbleColumns,
     gc_paused,
 )
@@ -47,7 +46,7 @@ _BLOCK = 4 << 20  # bytes decoded at a time
 _HEAD = 65_536  # bytes read to recognise the layout
 
 
-# --------------------------------------------------------------------------- text and dates
+# --------------------------------------------------------------------------- text
 
 
 def _utf8(name: str, data: bytes | memoryview, offset: int, whole: bytes) -> str:
@@ -85,117 +84,6 @@ def _text_blocks(name: str, body: bytes) -> Iterator[str]:
         end = len(body) if end < 0 else end + 1
         yield _utf8(name, view[start:end], start, body)
         start = end
-
-
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_KEYS = np.array([(ord(m[0]) << 16) | (ord(m[1]) << 8) | ord(m[2]) for m in _MONTHS])
-_MONTH_ORDER = np.argsort(_MONTH_KEYS)
-_MONTH_SORTED = _MONTH_KEYS[_MONTH_ORDER]
-# "20 Nov 2020 09:35", "20 Nov 2020, 09:35", "9 Jun 2008 17:16", with optional seconds
-_DMY = re.compile(
-    r"\s*([0-9]{1,2}) ([A-Za-z]{3}) ([0-9]{4}),? ([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?\s*"
-)
-_DIGIT_POS = [0, 1, 7, 8, 9, 10, 12, 13, 15, 16]
-_PLACEHOLDER = "01 Jan 1970 00:00"
-
-
-def _normalise_dmy(value: str) -> str | None:
-    """A Last.fm date in the fixed 17-character form "DD Mon YYYY HH:MM", or None."""
-    m = _DMY.fullmatch(value)
-    if m is None:
-        return None
-    day, mon, year, hour, minute = m.groups()
-    return f"{int(day):02d} {mon} {year} {int(hour):02d}:{minute}"
-
-
-def _fixed_width_dmy(values: Sequence[str]) -> tuple[Int64Array, npt.NDArray[np.bool_]]:
-    """UTC seconds of ASCII dates in the exact form "DD Mon YYYY HH:MM", and which read."""
-    n = len(values)
-    a = np.frombuffer("".join(values).encode("ascii"), dtype=np.uint8).reshape(n, 17)
-    a = a.astype(np.int64)
-    d = a - 48
-    digits = d[:, _DIGIT_POS]
-    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)
-    ok &= (a[:, 2] == 32) & (a[:, 6] == 32) & (a[:, 11] == 32) & (a[:, 14] == 58)
-    key = ((a[:, 3] | 0x20) << 16) | ((a[:, 4] | 0x20) << 8) | (a[:, 5] | 0x20)
-    pos = np.clip(np.searchsorted(_MONTH_SORTED, key), 0, 11)
-    ok &= _MONTH_SORTED[pos] == key
-    month0 = _MONTH_ORDER[pos]  # 0-based
-    day = d[:, 0] * 10 + d[:, 1]
-    year = np.where(ok, d[:, 7] * 1000 + d[:, 8] * 100 + d[:, 9] * 10 + d[:, 10], 1970)
-    hour = d[:, 12] * 10 + d[:, 13]
-    minute = d[:, 15] * 10 + d[:, 16]
-    month_start = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + month0
-    first_day = month_start.astype("datetime64[D]")
-    month_days = ((month_start + 1).astype("datetime64[D]") - first_day).astype(np.int64)
-    ok &= (day >= 1) & (day <= month_days) & (hour < 24) & (minute < 60)
-    days = (first_day - np.datetime64(0, "D")).astype(np.int64) + day - 1
-    return days * 86_400 + hour * 3_600 + minute * 60, ok
-
-
-def parse_dmy_minutes(values: Sequence[str]) -> tuple[Int64Array, int | None]:
-    """UTC seconds of Last.fm display dates ("20 Nov 2020 09:35", English month names).
-
-    Empty values give MISSING. Returns the seconds and the index of the first unreadable
-    value (None if all read). The common fixed-width form is parsed with numpy, no per-row
-    strptime; other spellings ("9 Jun 2008, 17:16") are normalised by a regular expression.
-    """
-    fixed = list(values)
-    empty: list[int] = []
-    retry: list[int] = []
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    odd = np.flatnonzero(lengths != 17).tolist()
-    if not "".join(values).isascii():
-        odd = sorted({*odd, *(i for i, v in enumerate(values) if not v.isascii())})
-    for i in odd:
-        (retry if values[i].strip() else empty).append(i)
-        fixed[i] = _PLACEHOLDER
-    seconds, ok = _fixed_width_dmy(fixed)
-    retry = sorted([*retry, *np.flatnonzero(~ok).tolist()])
-    if retry:
-        normalised: list[str] = []
-        for i in retry:
-            norm = _normalise_dmy(values[i])
-            if norm is None:
-                return np.empty(0, dtype=np.int64), i
-            normalised.append(norm)
-        again, ok_again = _fixed_width_dmy(normalised)
-        if not ok_again.all():
-            return np.empty(0, dtype=np.int64), retry[int(np.flatnonzero(~ok_again)[0])]
-        seconds[retry] = again
-    if empty:
-        seconds[empty] = MISSING
-    return seconds, None
-
-
-def parse_int_seconds(values: Sequence[str], divisor: int = 1) -> tuple[Int64Array, int | None]:
-    """Whole numbers (unix seconds, or milliseconds with divisor 1000) -> UTC seconds.
-
-    Empty values give MISSING; returns the index of the first value that is not a number.
-    """
-    blanks = [i for i, v in enumerate(values) if not v or v.isspace()]
-    vals: Sequence[str] = values
-    if blanks:
-        filled = list(values)
-        for i in blanks:
-            filled[i] = "0"
-        vals = filled
-    try:
-        out = np.array(vals, dtype=np.int64)
-    except (ValueError, OverflowError):  # find the culprit the slow way
-        numbers = []
-        for i, v in enumerate(vals):
-            try:
-                number = int(v)
-            except ValueError:
-                return np.empty(0, dtype=np.int64), i
-            numbers.append(max(1 - 2**62, min(number, 2**62 - 1)))  # absurd: implausible
-        out = np.array(numbers, dtype=np.int64)
-    if divisor != 1:
-        out //= divisor
-    if blanks:
-        out[blanks] = MISSING
-    return out, None
 
 
 # --------------------------------------------------------------------------- layouts
@@ -336,6 +224,24 @@ def sniff(name: str, head: bytes) -> bool:
     return _detect(text, complete=False, strict=True) is not None
 
 
+_SCROBBLE_WORDS = re.compile(r"artist", re.IGNORECASE)
+_TRACK_WORDS = re.compile(r"track|title|song|name", re.IGNORECASE)
+
+
+def looks_like(head: bytes) -> bool:
+    """Whether a file that `sniff` refuses still looks like scrobbles: its first line fits a
+    layout (a later one may be damaged), or its first line names an artist and a track (a
+    layout we do not read). Such a file is read, so that what is wrong with it is said,
+    rather than skipped as "not listening data"."""
+    text = _head_text(head).lstrip()
+    if not text or text[0] in "[{":
+        return False
+    if _detect(text, complete=False, strict=False) is not None:
+        return True
+    first = _LINE_BREAK.split(text, maxsplit=1)[0]
+    return bool(_SCROBBLE_WORDS.search(first) and _TRACK_WORDS.search(first))
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -406,6 +312,9 @@ def read_lastfm(name: str, data: bytes, *, now: float | None = None) -> Scrobble
         )
     layout, has_header = found
     with gc_paused():
+        fast = read_fast(body, layout, has_header, now)
+        if fast is not None:
+            return fast
         return _read_rows(name, _Rows(name, body, layout), has_header, now)
 
 

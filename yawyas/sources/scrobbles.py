@@ -159,6 +159,23 @@ class Coder:
         self._code_at = np.concatenate([self._code_at, code_at])
         return self._code_at[first]
 
+    def code_dictionary(self, values: list[str], indices: npt.NDArray[np.integer]) -> Int64Array:
+        """The codes of a dictionary-encoded column: `values` are its distinct raw values (each
+        cleaned once here), `indices` each row's position in them."""
+        if not self.values and self._clean is _stripped and "" not in values:
+            stripped = [v.strip() for v in values]
+            if stripped == values:  # clean and distinct already: they are the codes
+                self.values = list(values)
+                self._index = dict(zip(self.values, range(len(values)), strict=True))
+                return indices.astype(np.int64)
+        table = np.fromiter(
+            (self._code_of(self._clean(v)) for v in values), dtype=np.int64, count=len(values)
+        )
+        if not len(table):
+            return np.full(len(indices), -1, dtype=np.int64)
+        codes: Int64Array = table[indices]
+        return codes
+
     def _code_of(self, text: str | None) -> int:
         if not text:
             return -1
@@ -238,24 +255,40 @@ class ColumnsBuilder:
         `mbids_else` is used where `mbids` has no valid id.
         """
         n = len(started_at)
-        self.rows += n
-        artist = self.artists.code(artists, n)
-        track = self.tracks.code(tracks, n)
         mbid = None if mbids is None else self.mbids.code(mbids, n)
         if mbids_else is not None:
             other = self.mbids.code(mbids_else, n)
             mbid = other if mbid is None else np.where(mbid >= 0, mbid, other)
-        cols: list[Int64Array | None] = [
+        self.add_coded(
             started_at,
-            artist,
-            track,
+            self.artists.code(artists, n),
+            self.tracks.code(tracks, n),
             self.albums.code(albums, n),
-            duration_ms,
-            None if spotify_ids is None else self.spotify_ids.code(spotify_ids, n),
-            None if isrcs is None else self.isrcs.code(isrcs, n),
-            mbid,
-            None if msids is None else self.msids.code(msids, n),
-        ]
+            duration_ms=duration_ms,
+            spotify_ids=None if spotify_ids is None else self.spotify_ids.code(spotify_ids, n),
+            isrcs=None if isrcs is None else self.isrcs.code(isrcs, n),
+            mbids=mbid,
+            msids=None if msids is None else self.msids.code(msids, n),
+        )
+
+    def add_coded(
+        self,
+        started_at: Int64Array,
+        artist: Int64Array,
+        track: Int64Array,
+        album: Int64Array,
+        *,
+        duration_ms: Int64Array | None = None,
+        spotify_ids: Int64Array | None = None,
+        isrcs: Int64Array | None = None,
+        mbids: Int64Array | None = None,
+        msids: Int64Array | None = None,
+    ) -> None:
+        """Add one batch whose names and ids are already codes of this builder's coders."""
+        self.rows += len(started_at)
+        cols: list[Int64Array | None] = [
+            started_at, artist, track, album, duration_ms, spotify_ids, isrcs, mbids, msids,
+        ]  # fmt: skip
         no_date = started_at == MISSING
         no_names = ~no_date & ((artist < 0) | (track < 0))
         implausible = (

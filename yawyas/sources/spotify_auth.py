@@ -27,6 +27,7 @@ import secrets
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -56,6 +57,8 @@ DEFAULT_SCOPES: tuple[str, ...] = (
 )
 NOT_LOGGED_IN = "yawyas_not_logged_in"  # the `error` of the SpotifyOauthError we raise ourselves
 LOGIN_EXPIRED_MESSAGE = "Your Spotify login has expired; run `yawyas login` again."
+LOGGED_IN_AT = "yawyas_logged_in_at"  # in the token file: unix seconds of `yawyas login`
+LOGIN_LIFETIME_DAYS = 182  # Spotify's logins (refresh tokens) last about 6 months
 NOT_LOGGED_IN_MESSAGE = "Not logged in to Spotify; run `yawyas login` first."
 
 # spotipy logs request headers and token request bodies at DEBUG (never let a token reach a
@@ -142,6 +145,10 @@ class TokenFile(CacheFileHandler):  # type: ignore[misc]
         self.path = path
 
     def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
+        if LOGGED_IN_AT not in token_info:  # a refresh: keep the time of the login
+            old = _read_json(self.path)
+            if old is not None and isinstance(old.get(LOGGED_IN_AT), int | float):
+                token_info = {**token_info, LOGGED_IN_AT: old[LOGGED_IN_AT]}
         folder = self.path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -163,11 +170,43 @@ class TokenFile(CacheFileHandler):  # type: ignore[misc]
 
 def read_token(config: SpotifyConfig) -> dict[str, Any] | None:
     """The cached token info, or None when there is no usable token file."""
+    return _read_json(config.token_cache)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads(config.token_cache.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+@dataclass(frozen=True)
+class LoginInfo:
+    """What the token file says about the login, without asking Spotify."""
+
+    logged_in: bool  # a refresh token is saved
+    logged_in_at: float | None  # unix seconds of `yawyas login` (None: an older token file)
+    scope: str | None
+
+    @property
+    def expires_at(self) -> float | None:
+        """When Spotify will refuse the refresh token (about 6 months after the login)."""
+        if self.logged_in_at is None:
+            return None
+        return self.logged_in_at + LOGIN_LIFETIME_DAYS * 86_400
+
+
+def read_login(path: Path) -> LoginInfo:
+    """The login saved in the token file at `path` (read offline; never printed)."""
+    token = _read_json(path) or {}
+    at = token.get(LOGGED_IN_AT)
+    scope = token.get("scope")
+    return LoginInfo(
+        logged_in=bool(token.get("refresh_token")),
+        logged_in_at=float(at) if isinstance(at, int | float) else None,
+        scope=scope if isinstance(scope, str) else None,
+    )
 
 
 def scopes_cover(granted: object, wanted: tuple[str, ...]) -> bool:
@@ -287,6 +326,7 @@ def complete_login(
     token = read_token(config)
     if token is None or not token.get("refresh_token"):
         raise AuthError(f"The Spotify login could not be saved to {config.token_cache}.")
+    TokenFile(config.token_cache).save_token_to_cache({**token, LOGGED_IN_AT: time.time()})
 
 
 def logout(config: SpotifyConfig) -> bool:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from yawyas.store.db import insert_many
+
 PLAY_MS = 30_000  # a stream of at least 30 s is a play
 
 # Item kinds and stream sources are small integers in the store; these are their names.
@@ -20,6 +22,9 @@ SOURCES = (
     "account_audiobook",
     "account_mixed",
     "api",
+    # scrobbles, added at the end so that the codes above keep their meaning
+    "lastfm",
+    "listenbrainz",
 )
 SOURCE_ID = {name: i for i, name in enumerate(SOURCES)}
 
@@ -161,18 +166,17 @@ class Dimensions:
     def flush(self) -> None:
         """Write the keys assigned since the last flush (inside the caller's transaction)."""
         sql = {
-            "artists": "INSERT INTO artists (id, name) VALUES (?, ?)",
-            "titles": "INSERT INTO titles (id, artist_id, name) VALUES (?, ?, ?)",
-            "albums": "INSERT INTO albums (id, artist_id, name, uri) VALUES (?, ?, ?, ?)",
-            "items": "INSERT INTO items (id, kind, uri, title_id, album_id, author)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            "platforms": "INSERT INTO platforms (id, name) VALUES (?, ?)",
-            "reasons": "INSERT INTO reasons (id, name) VALUES (?, ?)",
+            "artists": "INSERT INTO artists (id, name)",
+            "titles": "INSERT INTO titles (id, artist_id, name)",
+            "albums": "INSERT INTO albums (id, artist_id, name, uri)",
+            "items": "INSERT INTO items (id, kind, uri, title_id, album_id, author)",
+            "platforms": "INSERT INTO platforms (id, name)",
+            "reasons": "INSERT INTO reasons (id, name)",
         }
         for table in ("artists", "titles", "albums", "items", "platforms", "reasons"):
             rows = self._new[table]
             if rows:
-                self.conn.executemany(sql[table], rows)
+                insert_many(self.conn, sql[table], rows)
                 rows.clear()
         if self._album_updates:
             self.conn.executemany("UPDATE items SET album_id = ? WHERE id = ?", self._album_updates)

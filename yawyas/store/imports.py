@@ -51,3 +51,8 @@ def save_imported(conn: sqlite3.Connection, f: ImportedFile) -> None:
         " VALUES (?, ?, ?, ?, ?, strftime('%s','now'))",
         (f.fingerprint, f.name, f.kind, f.rows, f.added),
     )
+
+
+def load_imported_count(conn: sqlite3.Connection) -> int:
+    """How many distinct files (by fingerprint) were ever imported into the store."""
+    return int(conn.execute("SELECT count(*) FROM imported_files").fetchone()[0])

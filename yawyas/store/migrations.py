@@ -251,6 +251,140 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    # the store readable by other tools: lookup tables for the small integer codes, declared
+    # foreign keys, each platform's device family, and the `plays` view (see store/views.py)
+    (
+        "0005_views",
+        """
+        -- the names of the small integer codes (store/dimensions.py KINDS and SOURCES; a test
+        -- keeps them equal: a new kind or source adds its row in its own migration)
+        CREATE TABLE kinds (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        INSERT INTO kinds (id, name) VALUES
+            (0, 'unknown'), (1, 'track'), (2, 'episode'), (3, 'audiobook'), (4, 'video');
+        CREATE TABLE stream_sources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        INSERT INTO stream_sources (id, name) VALUES
+            (0, 'extended_audio'), (1, 'extended_video'), (2, 'account_music'),
+            (3, 'account_podcast'), (4, 'account_audiobook'), (5, 'account_mixed'), (6, 'api');
+        -- the device family of each platform string (phone, desktop, ...), filled by yawyas
+        -- from analysis/devices.py whenever history arrives
+        ALTER TABLE platforms ADD COLUMN device TEXT;
+        -- the UTC offset of the views' zone from each instant on (store/views.py fills it)
+        CREATE TABLE zone_offsets (
+            starts_at INTEGER PRIMARY KEY,
+            utc_offset_min INTEGER NOT NULL
+        );
+        -- the same tables again, now with their foreign keys declared (SQLite can only add
+        -- them by rebuilding a table; rows are copied in primary-key order)
+        CREATE TABLE items_new (
+            id INTEGER PRIMARY KEY,
+            kind INTEGER NOT NULL REFERENCES kinds(id),
+            uri TEXT UNIQUE,
+            title_id INTEGER NOT NULL REFERENCES titles(id),
+            album_id INTEGER REFERENCES albums(id),
+            author TEXT
+        );
+        INSERT INTO items_new (id, kind, uri, title_id, album_id, author)
+            SELECT id, kind, uri, title_id, album_id, author FROM items ORDER BY id;
+        DROP TABLE items;
+        ALTER TABLE items_new RENAME TO items;
+        CREATE TABLE streams_new (
+            ended_at INTEGER NOT NULL,
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            ms_played INTEGER NOT NULL,
+            seq INTEGER NOT NULL DEFAULT 0,
+            source INTEGER NOT NULL REFERENCES stream_sources(id),
+            platform_id INTEGER REFERENCES platforms(id),
+            conn_country TEXT,
+            reason_start INTEGER REFERENCES reasons(id),
+            reason_end INTEGER REFERENCES reasons(id),
+            flags INTEGER NOT NULL DEFAULT 0,
+            offline_at INTEGER,
+            context_uri TEXT,
+            PRIMARY KEY (ended_at, item_id, ms_played, seq)
+        ) WITHOUT ROWID;
+        INSERT INTO streams_new
+            SELECT ended_at, item_id, ms_played, seq, source, platform_id, conn_country,
+                reason_start, reason_end, flags, offline_at, context_uri
+            FROM streams ORDER BY ended_at, item_id, ms_played, seq;
+        DROP TABLE streams;
+        ALTER TABLE streams_new RENAME TO streams;
+        CREATE TABLE account_counts_new (
+            minute INTEGER NOT NULL,
+            title_id INTEGER NOT NULL REFERENCES titles(id),
+            ms_played INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            source INTEGER NOT NULL REFERENCES stream_sources(id),
+            author TEXT,
+            PRIMARY KEY (minute, title_id, ms_played)
+        ) WITHOUT ROWID;
+        INSERT INTO account_counts_new
+            SELECT minute, title_id, ms_played, n, source, author
+            FROM account_counts ORDER BY minute, title_id, ms_played;
+        DROP TABLE account_counts;
+        ALTER TABLE account_counts_new RENAME TO account_counts;
+        -- one row per stream, in words: what tools like Datasette, duckdb or pandas read.
+        -- Times: played_at is the UTC end; local_time the local start in the zone of
+        -- zone_offsets (NULL while it is empty). shuffle, skipped, offline, incognito_mode:
+        -- 1, 0 or NULL (not recorded), unpacked from the bit pairs of streams.flags.
+        CREATE VIEW plays AS
+        WITH timed AS (
+            SELECT s.*,
+                s.ended_at - (s.ms_played + 999) / 1000 AS started_at,
+                (SELECT z.utc_offset_min FROM zone_offsets z
+                 WHERE z.starts_at <= s.ended_at - (s.ms_played + 999) / 1000
+                 ORDER BY z.starts_at DESC LIMIT 1) AS utc_offset_min
+            FROM streams s
+        )
+        SELECT
+            strftime('%Y-%m-%dT%H:%M:%SZ', s.ended_at, 'unixepoch') AS played_at,
+            CASE WHEN s.utc_offset_min IS NOT NULL THEN
+                strftime('%Y-%m-%dT%H:%M:%S', s.started_at + 60 * s.utc_offset_min, 'unixepoch')
+                || printf('%+03d:%02d', s.utc_offset_min / 60, abs(s.utc_offset_min) % 60)
+            END AS local_time,
+            s.utc_offset_min AS utc_offset_min,
+            s.ms_played AS ms_played,
+            CASE WHEN src.name = 'extended_video' THEN 'video' ELSE k.name END AS kind,
+            t.name AS track_name,
+            a.name AS artist_name,
+            al.name AS album_name,
+            i.uri AS uri,
+            CASE WHEN s.platform_id IS NULL THEN 'other' ELSE p.device END AS device,
+            p.name AS platform,
+            s.conn_country AS country,
+            rs.name AS reason_start,
+            re.name AS reason_end,
+            CASE WHEN s.flags & 1 THEN (s.flags >> 1) & 1 END AS shuffle,
+            CASE WHEN s.flags & 4 THEN (s.flags >> 3) & 1 END AS skipped,
+            CASE WHEN s.flags & 16 THEN (s.flags >> 5) & 1 END AS offline,
+            strftime('%Y-%m-%dT%H:%M:%SZ', s.offline_at, 'unixepoch') AS offline_at,
+            CASE WHEN s.flags & 64 THEN (s.flags >> 7) & 1 END AS incognito_mode,
+            s.context_uri AS context_uri,
+            src.name AS source
+        FROM timed s
+        JOIN items i ON i.id = s.item_id
+        JOIN kinds k ON k.id = i.kind
+        JOIN stream_sources src ON src.id = s.source
+        JOIN titles t ON t.id = i.title_id
+        LEFT JOIN artists a ON a.id = t.artist_id
+        LEFT JOIN albums al ON al.id = i.album_id
+        LEFT JOIN platforms p ON p.id = s.platform_id
+        LEFT JOIN reasons rs ON rs.id = s.reason_start
+        LEFT JOIN reasons re ON re.id = s.reason_end;
+        """,
+    ),
+    # scrobbles from elsewhere: Last.fm and ListenBrainz streams (store/scrobbles.py)
+    (
+        "0006_scrobble_sources",
+        """
+        INSERT OR IGNORE INTO stream_sources (id, name) VALUES (7, 'lastfm'), (8, 'listenbrainz');
+        """,
+    ),
 )
 
 
@@ -267,21 +401,41 @@ def migrate(conn: sqlite3.Connection) -> None:
             f"This store was written by a newer yawyas (migrations {sorted(done - known)}); "
             "upgrade yawyas to open it."
         )
-    for name, sql in migrations:
-        if name in done:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(sql):
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO migrations (name, applied_at) VALUES (?, strftime('%s','now'))",
-                (name,),
-            )
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    todo = [(name, sql) for name, sql in migrations if name not in done]
+    if not todo:
+        return
+    # Foreign keys are checked once per migration, before it commits, rather than row by row
+    # while a table is rebuilt (SQLite's own procedure for changing a table's schema).
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for name, sql in todo:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(sql):
+                    conn.execute(statement)
+                _check_foreign_keys(conn, name)
+                conn.execute(
+                    "INSERT INTO migrations (name, applied_at) VALUES (?, strftime('%s','now'))",
+                    (name,),
+                )
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(conn: sqlite3.Connection, name: str) -> None:
+    """Refuse a migration that would leave rows pointing at rows that do not exist."""
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({f"{row[0]} -> {row[2]}" for row in broken})
+        raise StoreError(
+            f"Migration {name} found {len(broken):,} rows pointing at missing rows "
+            f"({', '.join(tables)}); the store was left as it was: restore it from a backup "
+            "or import your exports into a new store."
+        )
 
 
 def _statements(sql: str) -> Iterator[str]:

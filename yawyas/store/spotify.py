@@ -92,7 +92,8 @@ def covering_stream(
     """The exported stream an API play at `played_at` (UTC s) duplicates, if any.
 
     The rule: a stream of the same item or the same title (artist and name; account data has
-    no URI), not itself from the API, whose end (`ended_at`, an export's `ts`) or start
+    no URI), not itself from the API nor a scrobble (a scrobble gives way to Spotify's own
+    streams, see services/scrobbles.py), whose end (`ended_at`, an export's `ts`) or start
     (`ended_at - ms_played`) lies within DUPLICATE_WINDOW_S of `played_at`. Spotify does not
     say whether `played_at` is a play's start or end, so either counts. An account-data
     stream knows its end to the minute only: its end is the interval [ended_at, +59 s].
@@ -102,7 +103,7 @@ def covering_stream(
     rows = conn.execute(
         "SELECT s.ended_at, s.item_id, s.ms_played, s.seq FROM streams s"
         " JOIN items i ON i.id = s.item_id"
-        " WHERE s.ended_at BETWEEN ? AND ? AND s.source != ?"
+        " WHERE s.ended_at BETWEEN ? AND ? AND s.source != ? AND s.seq >= 0"
         " AND (s.item_id = ? OR i.title_id = ?)"
         " ORDER BY abs(s.ended_at - ?)",
         (

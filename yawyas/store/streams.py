@@ -1,5 +1,6 @@
 """Streams in and out: saving export rows, account-data counts, totals, and reading the
-history as a columnar frame (the only way analyses see the streams).
+history as a columnar frame (the only way analyses see the streams). Scrobbles (Last.fm,
+ListenBrainz) are streams too, with seq -1: their saves are in `scrobbles.py`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from yawyas.sources.dates import plausible_span
 from yawyas.store.db import load_generation
 from yawyas.store.dimensions import KIND_ID, KINDS, SOURCE_ID, SOURCES, Dimensions
 
@@ -167,12 +169,27 @@ def load_totals(conn: sqlite3.Connection) -> Totals:
 
 
 def _count_totals(conn: sqlite3.Connection) -> Totals:
+    plausible, args = plausible_clause()
     row = conn.execute(
         "SELECT count(*), coalesce(sum(ms_played >= ?), 0), coalesce(sum(ms_played), 0),"
-        " min(ended_at), max(ended_at) FROM streams",
-        (PLAY_MS,),
+        f" min(ended_at), max(ended_at) FROM streams WHERE {plausible}",
+        (PLAY_MS, *args),
     ).fetchone()
     return Totals(*row)
+
+
+def plausible_clause(now: float | None = None) -> tuple[str, list[int]]:
+    """An SQL condition (and its arguments) that holds for the streams whose end falls in the
+    plausible span of their source (`sources.dates.plausible_span`): what every reader of the
+    history sees, so that a stream dated 1970 or 2099 that an older yawyas stored never reaches
+    an analysis."""
+    spans = [plausible_span(name, now) for name in SOURCES]
+    last = max(end for _, end in spans)
+    firsts = {first for first, _ in spans}
+    if len(firsts) == 1:
+        return "ended_at BETWEEN ? AND ?", [firsts.pop(), last]
+    cases = " ".join(f"WHEN {code} THEN {first}" for code, (first, _) in enumerate(spans))
+    return f"ended_at <= ? AND ended_at >= (CASE source {cases} ELSE 0 END)", [last]
 
 
 def pack_flags(
@@ -229,12 +246,14 @@ def load_streams(
     context_uri (categoricals: a missing value is NaN), shuffle, skipped, offline,
     incognito_mode (nullable booleans), offline_at (nullable Int64, UTC seconds), item_id.
 
+    Streams dated outside the plausible span of their source are left out (`plausible_clause`).
     Reading is columnar: SQLite concatenates each column in one scan of the table (in primary
     key order) and numpy parses the text, which is several times faster than fetching rows.
     """
     import pandas as pd
 
-    where, args = [], []
+    plausible, plausible_args = plausible_clause()
+    where, args = [plausible], list(plausible_args)
     if since is not None:
         where.append("ended_at >= ?")
         args.append(since)
@@ -258,8 +277,8 @@ def load_streams(
         + ", ".join(f"group_concat({c})" for c in int_columns)
         + ", "
         + ", ".join(f"group_concat(coalesce({c}, ''), char(31))" for c in text_columns)
-        + " FROM streams"
-        + (" WHERE " + " AND ".join(where) if where else "")
+        + " FROM streams WHERE "
+        + " AND ".join(where)
     )
     row = conn.execute(sql, args).fetchone()
     n = int(row[0])

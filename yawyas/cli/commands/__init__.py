@@ -13,5 +13,7 @@ from yawyas.cli.commands import (  # noqa: F401
     profile,
     refresh,
     report,
+    schedule,
+    status,
     sync,
 )

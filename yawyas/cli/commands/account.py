@@ -68,7 +68,7 @@ def login(
     sp.complete_login(config, pending, answer)
     me = sp.fetch_me(sp.make_client(config))
     name = f"{me.display_name} ({me.id})" if me.display_name else me.id
-    output.console.print(f"Logged in to Spotify as {name}.", markup=False, highlight=False)
+    output.show(f"Logged in to Spotify as {name}.")
 
 
 @app.command()
@@ -111,11 +111,7 @@ def whoami(ctx: typer.Context, as_json: AsJson = False) -> None:
     if as_json:
         output.print_json(doc)
         return
-    output.console.print(
-        f"Logged in to Spotify as {me.display_name or me.id} ({me.uri}).",
-        markup=False,
-        highlight=False,
-    )
+    output.show(f"Logged in to Spotify as {me.display_name or me.id} ({me.uri}).")
     if status is not None:
         last = status["last_sync_at"]
         output.console.print(

@@ -46,19 +46,21 @@ def demo(
     if as_json:
         output.print_json(doc)
         return
-    output.console.print(f"[bold]Demo listener:[/] {who.description}", highlight=False)
+    output.show(("Demo listener:", "bold"), " ", who.description)
     render.profile(doc, output.console)
     render.moments_summary(view.moments, output.console)
     elapsed = time.perf_counter() - started
-    output.console.print(
-        f"\nBuilt in {elapsed:.1f} s. Try any command on this demo store, for example:\n"
-        f"  yawyas --db {_quote(db)} moments\n"
-        f"  yawyas --db {_quote(db)} playlist now\n"
-        f"  yawyas --db {_quote(db)} profile --year 2025\n"
-        f"  yawyas --db {_quote(db)} export plays --out demo.csv\n"
+    lines = [
+        "",
+        f"Built in {elapsed:.1f} s. Try any command on this demo store, for example:",
+        f"  yawyas --db {_quote(db)} moments",
+        f"  yawyas --db {_quote(db)} playlist now",
+        f"  yawyas --db {_quote(db)} profile --year 2025",
+        f"  yawyas --db {_quote(db)} export plays --out demo.csv",
         f"or set YAWYAS_DB={_quote(db)}. The export files it imported are in {_quote(export)}.",
-        highlight=False,
-    )
+    ]
+    for text in lines:
+        output.show(text, stderr=True)
 
 
 def _quote(path: Path) -> str:

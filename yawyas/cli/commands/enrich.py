@@ -20,6 +20,7 @@ from yawyas.cli import output
 from yawyas.cli.app import app, state
 from yawyas.cli.options import AsJson, MaxWait
 from yawyas.cli.spotify import retry_policy, spotify_config
+from yawyas.cli.unattended import unattended_run
 
 
 @app.command()
@@ -36,18 +37,27 @@ def enrich(
     Duration, album, release date, ISRC and explicit per track; genres per artist where
     Spotify still gives them. Resumable: Ctrl-C, a long rate limit or a failing Spotify keep
     what was fetched, and the next run goes on from there. Tracks sharing an ISRC are
-    counted as one recording.
+    counted as one recording. Exit code 3: another sync, enrich, import or refresh is running.
 
     Example: yawyas enrich --max-wait 120
     """
     from yawyas.services import sync as core
+    from yawyas.services.runs import counts_of
     from yawyas.sources import spotify as sp
 
     st = state(ctx)
-    client = sp.make_client(spotify_config(st))
-    with _enrich_bar(enabled=not as_json) as (tell, say):
-        report = core.enrich(
-            client, st.connect(), policy=retry_policy(st, max_wait, say), progress=tell, limit=limit
+    with unattended_run(st, "enrich") as run:
+        client = sp.make_client(spotify_config(st))
+        with _enrich_bar(enabled=not as_json) as (tell, say):
+            report = core.enrich(
+                client,
+                st.connect(write=True),
+                policy=retry_policy(st, max_wait, say),
+                progress=tell,
+                limit=limit,
+            )
+        run.counts = counts_of(
+            report.as_dict(), ("tracks_fetched", "artists_fetched", "tracks_left", "artists_left")
         )
     if as_json:
         output.print_json(report.as_dict())

@@ -83,7 +83,7 @@ def moments(
     hint = f'Rename or hide a moment in {st.config.path}: [moments.<id>] name = "..."'
     if hidden:
         hint += f" ({hidden} hidden; --all shows them)"
-    console.print(Text(hint, style="dim"))
+    console.print(output.literal(hint, style="dim"))
 
 
 def _pct(share: float | None) -> str:
@@ -108,25 +108,26 @@ def _overview(shown: list[Moment]) -> Table:
     table.add_column("plays", justify="right")
     table.add_column("time", justify="right")
     for i, m in enumerate(shown, 1):
-        name = Text(m.name)
+        name = output.literal(m.name)
         if m.hidden:
             name.append(" (hidden)", style="dim")
         table.add_row(
             str(i),
             name,
-            "\n".join(w.describe() for w in m.windows),
+            Text("\n".join(output.clean(w.describe()) for w in m.windows)),
             _pct(m.play_share),
             _pct(m.time_share),
         )
     return table
 
 
-def _names(items: tuple[Ranked, ...], top: int, *, share: bool = False) -> str:
+def _names(items: tuple[Ranked, ...], top: int, *, share: bool = False) -> Text:
+    """Names from the data, shown literally (never read as markup)."""
     parts = []
     for r in items[:top]:
         text = r.name if r.artist is None else f"{r.name} ({r.artist})"
         parts.append(f"{text} {_pct(r.share)}" if share else text)
-    return ", ".join(parts)
+    return output.literal(", ".join(parts))
 
 
 def _how(m: Moment) -> str:
@@ -151,15 +152,15 @@ def _since(m: Moment) -> str:
 
 def _details(i: int, m: Moment, top: int) -> RenderableType:
     title = Text(f"{i}. ", style="dim")
-    title.append(m.name, style="bold")
+    title.append_text(output.literal(m.name, style="bold"))
     title.append(f"  {m.id}", style="dim")
     if m.hidden:
         title.append(" (hidden)", style="dim")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("when", "; ".join(w.describe() for w in m.windows))
-    grid.add_row("how", _how(m))
+    grid.add_row("when", output.literal("; ".join(w.describe() for w in m.windows)))
+    grid.add_row("how", output.literal(_how(m)))
     grid.add_row("seen", _since(m))
     who, what = LABELS.get(m.content, ("artists", "tracks"))
     for label, items, share in (
@@ -172,6 +173,7 @@ def _details(i: int, m: Moment, top: int) -> RenderableType:
     for trait in m.traits:
         why = "; ".join(e.text for e in trait.evidence[:3])
         grid.add_row(
-            "suggests", Text.assemble((trait.name, "green"), f" {_pct(trait.confidence)}: {why}")
+            "suggests",
+            output.line((trait.name, "green"), f" {_pct(trait.confidence)}: {why}"),
         )
     return Group(Text(""), title, grid)

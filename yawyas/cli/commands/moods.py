@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from yawyas.cli import output
 from yawyas.cli.app import app, state
@@ -43,11 +44,14 @@ def moods(
     table.add_column("Examples (evidence)", overflow="fold")
     for m in doc:
         table.add_row(
-            m["mood"],
+            output.literal(m["mood"]),
             str(m["tracks"]),
-            ", ".join(m["named_by"]) or "titles and genres",
-            "\n".join(
-                f"{e['track_name']} - {e['artist_name']} ({e['evidence']})" for e in m["examples"]
+            output.literal(", ".join(m["named_by"]) or "titles and genres"),
+            Text(
+                "\n".join(
+                    output.clean(f"{e['track_name']} - {e['artist_name']} ({e['evidence']})")
+                    for e in m["examples"]
+                )
             ),
         )
     output.console.print(table)

@@ -41,9 +41,7 @@ def init(
     st = state(ctx)
     _, context = playlist_context(st, tz)
     path = write_starter_recipes(context, st.paths.config_dir, force=force)
-    output.console.print(
-        f"Wrote {path}: edit it, then `yawyas playlist preview KEY`.", highlight=False
-    )
+    output.show("Wrote ", str(path), ": edit it, then `yawyas playlist preview KEY`.", stderr=True)
 
 
 @playlist_app.command("preview")
@@ -124,10 +122,11 @@ def publish(
     st = state(ctx)
     chosen = choose_recipes(st.paths.config_dir, recipe, every=every)
     spotify = client(st)
+    st.connect(write=True)  # fails at once, with one sentence, on a read-only store
     zone, context = playlist_context(st, tz, with_moods=any(r.mood for r in chosen))
     outcomes = publish_recipes(
         spotify,
-        st.connect(),
+        st.connect(write=True),
         context,
         chosen,
         at=local_now(zone),
@@ -148,16 +147,16 @@ def publish(
             r = o.result
             if dry_run:
                 what = "would create it" if r.created else "would update it"
-                output.console.print(
-                    f"{r.name}: {what}: +{len(r.added)} -{len(r.removed)}"
-                    + (" (new order)" if r.reordered else ""),
-                    highlight=False,
+                output.show(
+                    r.name,
+                    f": {what}: +{len(r.added)} -{len(r.removed)}",
+                    " (new order)" if r.reordered else "",
                 )
                 for uri in r.added[:20]:
-                    output.console.print(f"  + {uri}", highlight=False)
+                    output.show("  + ", uri)
                 for uri in r.removed[:20]:
-                    output.console.print(f"  - {uri}", highlight=False)
+                    output.show("  - ", uri)
             else:
                 verb = "created" if r.created else "updated" if r.written else "unchanged"
-                output.console.print(f"{r.name}: {verb}, {r.tracks} tracks.", highlight=False)
+                output.show(r.name, f": {verb}, {r.tracks} tracks.")
     exit_on_failures(outcomes)

@@ -8,6 +8,7 @@ from yawyas.cli.app import app, state
 from yawyas.cli.options import MaxWait, TzOption
 from yawyas.cli.playlists import exit_on_failures, playlist_context
 from yawyas.cli.spotify import client, retry_policy
+from yawyas.cli.unattended import unattended_run
 
 
 @app.command()
@@ -19,26 +20,29 @@ def refresh(
     """Publish every recipe, for cron: silent unless something fails.
 
     Exit codes: 0 all published; 1 a recipe or Spotify failed (each named on stderr);
-    2 bad recipes file or settings; 3 another refresh is still running (nothing done).
+    2 bad recipes file or settings; 3 another sync, enrich, import or refresh is running on
+    the store (nothing done).
 
     Example: yawyas refresh
     """
     from yawyas.services.playlists import load_recipes, local_now, publish_recipes
-    from yawyas.services.publish import refresh_lock
 
     st = state(ctx)
-    with refresh_lock(st.paths.data_dir):
+    with unattended_run(st, "refresh") as run:
         _, recipes = load_recipes(st.paths.config_dir)
         if not recipes:
             return
         spotify = client(st)
+        st.connect(write=True)  # fails at once, with one sentence, on a read-only store
         zone, context = playlist_context(st, tz, with_moods=any(r.mood for r in recipes))
         outcomes = publish_recipes(
             spotify,
-            st.connect(),
+            st.connect(write=True),
             context,
             recipes,
             at=local_now(zone),
             policy=retry_policy(st, max_wait),
         )
-    exit_on_failures(outcomes)
+        failed = sum(1 for o in outcomes if o.error)
+        run.counts = {"published": len(outcomes) - failed, "failed": failed}
+        exit_on_failures(outcomes)

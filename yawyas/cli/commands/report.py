@@ -6,11 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from yawyas.cli import output
 from yawyas.cli.app import app, state
-from yawyas.cli.options import SinceOption, TopOption, TzOption, UntilOption, YearOption
+from yawyas.cli.options import (
+    ForceOption,
+    SinceOption,
+    TopOption,
+    TzOption,
+    UntilOption,
+    YearOption,
+)
 
 
 @app.command()
@@ -48,6 +54,7 @@ def report(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print what was written as JSON.")
     ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Write your profile, moments and Spotify's inferences as one HTML, Markdown or JSON file.
 
@@ -76,6 +83,7 @@ def report(
             anonymize=anonymize,
             keep_names=keep_names,
             with_moments=with_moments,
+            force=force,
         )
     if as_json:
         output.print_json(
@@ -83,4 +91,4 @@ def report(
         )
         return
     for path in written.files:
-        output.console.print(f"Wrote {escape(str(path))}", highlight=False)
+        output.show("Wrote ", str(path), stderr=True)

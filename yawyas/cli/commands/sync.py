@@ -10,6 +10,7 @@ from yawyas.cli import output
 from yawyas.cli.app import app, state
 from yawyas.cli.options import AsJson, MaxWait
 from yawyas.cli.spotify import retry_policy, spinner, spotify_config
+from yawyas.cli.unattended import unattended_run
 
 
 @app.command()
@@ -27,19 +28,27 @@ def sync(
 ) -> None:
     """Fetch recently played tracks, top lists, saved tracks and playlists into the store.
 
-    Spotify shows only your last ~50 plays: run it every 30 minutes from cron. It is quiet
-    unless something fails (or stdout is a terminal); --json prints a summary.
+    Spotify shows only your last ~50 plays: run it every 30 minutes (yawyas schedule prints a
+    timer). It is quiet unless something fails (or stdout is a terminal); --json prints a
+    summary. Exit code 3: another sync, enrich, import or refresh is running (nothing done).
 
     Example: yawyas sync --json
     """
     from yawyas.services import sync as core
+    from yawyas.services.runs import counts_of
+    from yawyas.services.views import refresh_views
     from yawyas.sources import spotify as sp
 
     st = state(ctx)
-    client = sp.make_client(spotify_config(st))
-    with spinner("Syncing with Spotify", enabled=not as_json) as say:
-        report = core.sync(
-            client, st.connect(), policy=retry_policy(st, max_wait, say), on_step=say
+    with unattended_run(st, "sync") as run:
+        client = sp.make_client(spotify_config(st))
+        with spinner("Syncing with Spotify", enabled=not as_json) as say:
+            report = core.sync(
+                client, st.connect(write=True), policy=retry_policy(st, max_wait, say), on_step=say
+            )
+        refresh_views(st.connect(), st.view_zone())
+        run.counts = counts_of(
+            report.as_dict(), ("streams_added", "duplicates", "saved_added", "playlists_read")
         )
     if report.window_full:
         output.warn(
@@ -49,7 +58,7 @@ def sync(
     if as_json:
         output.print_json(report.as_dict())
     elif output.console.is_terminal:
-        output.console.print(
+        output.show(
             f"Synced {report.user_id}: {report.streams_added} new streams "
             f"({report.duplicates} already known), {report.saved_added} newly saved tracks, "
             f"{report.playlists} playlists ({report.playlists_read} read"
@@ -58,7 +67,5 @@ def sync(
                 if report.playlists_not_available
                 else ""
             )
-            + ").",
-            markup=False,
-            highlight=False,
+            + ")."
         )

@@ -4,7 +4,9 @@ Each JSON file's kind is detected from its content (people rename files); the fi
 settles what content cannot (audio vs video, the old mixed `StreamingHistoryN.json` vs music).
 Every kind comes out as typed records: `ExtendedColumns` (extended history, `extended`),
 `AccountPlays` (account data, `account`), `Playlists`, `LibraryEntry` and inference names
-(`library`), for the import to save. No SQL here.
+(`library`), for the import to save. `read_entry` also hands scrobble histories (Last.fm CSVs,
+ListenBrainz listens, sniffed by content) to their readers, which give `ScrobbleColumns`.
+No SQL here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import orjson
 
 from yawyas.errors import BadInputError
+from yawyas.sources import lastfm, listenbrainz
 from yawyas.sources.exports.account import (
     ACCOUNT_KEYS,
     AccountPlay,
@@ -32,7 +35,9 @@ from yawyas.sources.exports.kinds import (
     EXTENDED_AUDIO,
     EXTENDED_VIDEO,
     INFERENCES,
+    LASTFM,
     LIBRARY,
+    LISTENBRAINZ,
     LISTENING_NAME,
     NOT_LISTENING,
     PLAYLISTS,
@@ -51,6 +56,7 @@ from yawyas.sources.exports.library import (
     read_playlists,
 )
 from yawyas.sources.files import ExportEntry, fingerprint
+from yawyas.sources.scrobbles import ScrobbleColumns
 
 __all__ = [
     "ACCOUNT_AUDIOBOOK",
@@ -61,7 +67,9 @@ __all__ = [
     "EXTENDED_AUDIO",
     "EXTENDED_VIDEO",
     "INFERENCES",
+    "LASTFM",
     "LIBRARY",
+    "LISTENBRAINZ",
     "NOT_LISTENING",
     "PLAYLISTS",
     "STREAM_KINDS",
@@ -76,6 +84,7 @@ __all__ = [
     "PlaylistRecord",
     "Playlists",
     "ReadResult",
+    "ScrobbleColumns",
     "clean_name",
     "detect_kind",
     "parse_end_minute",
@@ -90,8 +99,20 @@ _LIBRARY_KEYS = frozenset(
 )
 
 
+# Parsed JSON takes ~60 bytes of memory per value: a big file packed with tiny values
+# (`[0,0,0,...]`) would take many times its size. Real exports have one value per 20 bytes or
+# more (one per 500 bytes in extended history); above DENSE_BYTES, one per DENSE_RATIO is refused.
+DENSE_BYTES = 16 * 1024 * 1024
+DENSE_RATIO = 16
+
+
 def parse_json(entry: ExportEntry, data: bytes) -> Any:
     """Parse a file's JSON, with a sentence that says where it broke and what to do."""
+    if len(data) > DENSE_BYTES and (values := data.count(b",")) > len(data) // DENSE_RATIO:
+        raise BadInputError(
+            f"{entry.name} is not a Spotify export file: its {len(data) / 1024**2:,.0f} MB hold"
+            f" {values:,} tiny values, far more than any export has."
+        )
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -160,7 +181,8 @@ def detect_kind(entry: ExportEntry, doc: Any) -> str:
 
 # --------------------------------------------------------------------------- any file
 
-Records = ExtendedColumns | AccountPlays | Playlists | Library | Inferences | None
+Records = ExtendedColumns | AccountPlays | Playlists | Library | Inferences | ScrobbleColumns | None
+_HEAD = 65_536  # bytes a sniffer sees
 
 
 @dataclass(frozen=True)
@@ -178,12 +200,17 @@ def read_entry(entry: ExportEntry) -> ReadResult:
     """Read, fingerprint, parse and classify one file (safe to run in a worker process)."""
     data = entry.read()
     fp = fingerprint(data)
+    scrobbles = _read_scrobbles(entry, data)
+    if scrobbles is not None:
+        return ReadResult(entry, fp, scrobbles.source, scrobbles)
+    if not entry.is_json:
+        return ReadResult(entry, fp, NOT_LISTENING)
     doc = parse_json(entry, data)
     del data
     kind = detect_kind(entry, doc)
     records: Records = None
     if kind in (EXTENDED_AUDIO, EXTENDED_VIDEO):
-        records = read_extended(doc)
+        records = read_extended(doc, kind)
     elif kind in ACCOUNT_KEYS:
         records = read_account(doc, kind)
     elif kind == PLAYLISTS:
@@ -193,3 +220,25 @@ def read_entry(entry: ExportEntry) -> ReadResult:
     elif kind == INFERENCES:
         records = read_inferences(doc)
     return ReadResult(entry, fp, kind, records)
+
+
+def _read_scrobbles(entry: ExportEntry, data: bytes) -> ScrobbleColumns | None:
+    """A scrobble history's plays (ListenBrainz listens, a Last.fm export), known by content;
+    None for any other file. A file that is not JSON and looks like scrobbles without being
+    a layout we read (or was named by the person) is read anyway: the reader says what is
+    wrong with it, naming the file and the line."""
+    head = data[:_HEAD]
+    if listenbrainz.sniff(entry.name, head):
+        return listenbrainz.read_listenbrainz(entry.name, data)
+    if entry.is_json:
+        return None
+    if lastfm.sniff(entry.name, head):
+        return lastfm.read_lastfm(entry.name, data)
+    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if stripped.startswith((b"{", b"[")):  # JSON lines
+        if entry.direct or b'"listened_at"' in head:
+            return listenbrainz.read_listenbrainz(entry.name, data)
+        return None
+    if entry.direct or lastfm.looks_like(head):
+        return lastfm.read_lastfm(entry.name, data)
+    return None

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from yawyas.sources.dates import IMPLAUSIBLE_DATE, plausible_span
 from yawyas.sources.exports.kinds import (
     ACCOUNT_AUDIOBOOK,
     ACCOUNT_MIXED,
     ACCOUNT_MUSIC,
     ACCOUNT_PODCAST,
     clean_name,
+    valid_ms,
 )
 
 # --------------------------------------------------------------------------- account data
@@ -59,8 +61,10 @@ def parse_end_minute(end_time: Any) -> int | None:
 
 
 def read_account(rows: list[Any], kind: str) -> AccountPlays:
-    """The plays of one account-data file of `kind` (music, podcast, audiobook or mixed)."""
+    """The plays of one account-data file of `kind` (music, podcast, audiobook or mixed); rows
+    whose `endTime` is outside `plausible_span(kind)` are skipped as "implausible date"."""
     creator_key, title_key = ACCOUNT_KEYS[kind]
+    first, last = plausible_span(kind)
     skipped: Counter[str] = Counter()
     plays: list[AccountPlay] = []
     for r in rows:
@@ -71,8 +75,11 @@ def read_account(rows: list[Any], kind: str) -> AccountPlays:
         if minute is None:
             skipped["unreadable endTime"] += 1
             continue
-        ms = r.get("msPlayed")
-        if not isinstance(ms, int) or isinstance(ms, bool) or ms < 0:
+        if not first <= minute * 60 <= last:
+            skipped[IMPLAUSIBLE_DATE] += 1
+            continue
+        ms = valid_ms(r.get("msPlayed"))
+        if ms is None:
             skipped["unreadable msPlayed"] += 1
             continue
         plays.append(

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from yawyas.sources.exports.kinds import clean_name
+from yawyas.sources.dates import IMPLAUSIBLE_DATE, plausible_span
+from yawyas.sources.exports.kinds import EXTENDED_AUDIO, MAX_MS_PLAYED, clean_name, valid_ms
 
 # --------------------------------------------------------------------------- extended rows
 
@@ -130,19 +131,18 @@ def _ts_column(values: list[Any]) -> np.ndarray:
 
 
 def _ms_column(values: list[Any]) -> np.ndarray:
-    """ms_played per row; -1 where it is not a non-negative whole number."""
-    arr = np.array(values)
-    if arr.dtype.kind == "i":
-        return np.where(arr >= 0, arr, -1).astype(np.int64)
-    out = np.full(len(values), -1, dtype=np.int64)
-    for i, v in enumerate(values):
-        if isinstance(v, bool):
-            continue
-        if isinstance(v, int) and v >= 0:
-            out[i] = v
-        elif isinstance(v, float) and v >= 0 and v.is_integer():
-            out[i] = int(v)
-    return out
+    """ms_played per row; -1 where it is not a whole number from 0 to MAX_MS_PLAYED."""
+    try:
+        arr = np.array(values)
+    except (OverflowError, ValueError):
+        arr = np.array([], dtype=object)
+    if arr.dtype.kind == "i" and len(arr) == len(values):
+        return np.where((arr >= 0) & (arr <= MAX_MS_PLAYED), arr, -1).astype(np.int64)
+    return np.fromiter(
+        (-1 if (ms := valid_ms(v)) is None else ms for v in values),
+        dtype=np.int64,
+        count=len(values),
+    )
 
 
 def _offline_column(values: list[Any]) -> np.ndarray:
@@ -158,8 +158,9 @@ def _offline_column(values: list[Any]) -> np.ndarray:
     return out.astype(np.int64)
 
 
-def read_extended(rows: list[Any]) -> ExtendedColumns:
-    """Turn one extended-history file's rows into columns (see ExtendedColumns)."""
+def read_extended(rows: list[Any], kind: str = EXTENDED_AUDIO) -> ExtendedColumns:
+    """Turn one extended-history file's rows into columns (see ExtendedColumns); rows whose
+    `ts` is outside `plausible_span(kind)` are skipped as "implausible date"."""
     skipped: dict[str, int] = {}
     total = len(rows)
     rows = [r for r in rows if isinstance(r, dict)]
@@ -175,12 +176,16 @@ def read_extended(rows: list[Any]) -> ExtendedColumns:
     ended = _ts_column(list(cols[0]))
     ms = _ms_column(list(cols[1]))
     bad_ts = ended < 0
-    bad_ms = (ms < 0) & ~bad_ts
+    first, last = plausible_span(kind)
+    implausible = ~bad_ts & ((ended < first) | (ended > last))
+    bad_ms = (ms < 0) & ~bad_ts & ~implausible
     if bad_ts.any():
         skipped["unreadable ts"] = int(bad_ts.sum())
+    if implausible.any():
+        skipped[IMPLAUSIBLE_DATE] = int(implausible.sum())
     if bad_ms.any():
         skipped["unreadable ms_played"] = int(bad_ms.sum())
-    keep = np.flatnonzero(~(bad_ts | bad_ms))
+    keep = np.flatnonzero(~(bad_ts | implausible | bad_ms))
     if len(keep) < len(rows):
         kept = keep.tolist()
         rows = [rows[i] for i in kept]

@@ -17,6 +17,9 @@ LIBRARY = "library"
 INFERENCES = "inferences"
 EMPTY = "empty"
 NOT_LISTENING = "not listening data"
+# scrobble histories from elsewhere (read by sources/lastfm.py and sources/listenbrainz.py)
+LASTFM = "lastfm"
+LISTENBRAINZ = "listenbrainz"
 
 STREAM_KINDS = (
     EXTENDED_AUDIO,
@@ -25,7 +28,27 @@ STREAM_KINDS = (
     ACCOUNT_PODCAST,
     ACCOUNT_AUDIOBOOK,
     ACCOUNT_MIXED,
+    LASTFM,
+    LISTENBRAINZ,
 )
+
+
+# The longest stream a file can record: 2**31 - 1 ms, 24.8 days (real exports top out at a
+# few hours). Anything longer, a fraction, a negative number or a value beyond 64 bits (`1e30`)
+# is counted as unreadable, so sums over millions of streams can never overflow.
+MAX_MS_PLAYED = 2**31 - 1
+
+
+def valid_ms(value: Any) -> int | None:
+    """A `ms_played` / `msPlayed` value as an int, or None when it is not a whole number from
+    0 to MAX_MS_PLAYED (booleans, strings, fractions, 1e30 and NaN included)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not value.is_integer():  # NaN and infinities too
+        return None
+    if not 0 <= value <= MAX_MS_PLAYED:
+        return None
+    return int(value)
 
 
 def clean_name(value: Any) -> str | None:
