@@ -25,6 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import run_measured, yawyas_cmd
 
+TARGET_S = 15.0  # learning moments cold, even for a lifetime of 1,000,000 streams
+
 
 def infer_zone(db: Path) -> str:
     """The likely home zone of a store's listener (see the module docstring)."""
@@ -81,7 +83,8 @@ def main() -> int:
             ap.error("give at least one export folder or zip (or --smoke)")
         for n, path in enumerate(paths, 1):
             db = Path(tmp) / f"history{n}.db"
-            _, _, out = run_measured([*yawyas_cmd(), "--db", str(db), "import", str(path), "--json"])
+            cmd = [*yawyas_cmd(), "--db", str(db), "import", str(path), "--json"]
+            _, _, out = run_measured(cmd)
             imported = json.loads(out)["store"]
             zone = args.tz or infer_zone(db)
             cold_s, cold_mb, out = run_measured(
@@ -105,6 +108,8 @@ def main() -> int:
                     f" {m['weeks']} weeks, {m['days']} days, top day {m['top_day_share']:.1%},"
                     f" occasions {sig['occasions']} vs {sig['expected']} expected, z {sig['z']}"
                 )
+            verdict = "ok " if cold_s <= TARGET_S else "MISS"
+            print(f"  [{verdict}] learned in {cold_s:.1f} s (target <= {TARGET_S:.0f} s)")
     return 0
 
 
