@@ -160,4 +160,10 @@ def publish(
             else:
                 verb = "created" if r.created else "updated" if r.written else "unchanged"
                 output.console.print(f"{r.name}: {verb}, {r.tracks} tracks.", highlight=False)
+            if r.unmatched:
+                output.console.print(
+                    f"  {len(r.unmatched)} tracks could not be matched on Spotify and were "
+                    "left out.",
+                    highlight=False,
+                )
     exit_on_failures(outcomes)
