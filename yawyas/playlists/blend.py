@@ -29,7 +29,8 @@ A `Blend` holds the weights and the prior twice: for times in a moment and for e
 of the last weeks with plays, the signals come from the plays before that week only. The
 weights are the mixture that makes those weeks' plays likeliest (EM: the log-likelihood of a
 mixture of fixed distributions is concave in its weights, so this is stable even on a few
-hundred plays); the prior is the one whose top-N songs held the most of them. numpy only: `playlist now` starts fast.
+hundred plays); the prior is the one whose top-N songs held the most of them. numpy only:
+`playlist now` starts fast.
 """
 
 from __future__ import annotations
@@ -199,9 +200,9 @@ def plays_around(lis: Listening, week_minute: int) -> IntArray:
 
 
 def _by_week(lis: Listening) -> tuple[IntArray, IntArray]:
-    week_minute = lis.weekday * 1440 + lis.minute
+    week_minute = (lis.weekday * 1440 + lis.minute).astype(np.int16)  # < 10,080: radix sort
     order = np.argsort(week_minute, kind="stable")
-    return order, week_minute[order]
+    return order, week_minute[order].astype(np.int64)
 
 
 @dataclass(frozen=True)

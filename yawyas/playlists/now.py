@@ -65,8 +65,6 @@ class NowEvidence(Mapping[int, str]):
     WHY_SHARE or more of its score (at most WHY_SIGNALS, the biggest first)."""
 
     def __init__(self, ctx: Context, now_s: int, when: datetime, parts: FloatArray) -> None:
-        from yawyas.analysis.devices import DEVICE_FAMILIES
-
         self._ctx, self._now_s, self._parts = ctx, now_s, parts
         lis = ctx.listening
         signals = now_signals(ctx, now_s)
@@ -76,8 +74,7 @@ class NowEvidence(Mapping[int, str]):
         near = plays_around(signals.lis, week_minute)
         self._near = np.bincount(signals.lis.track[near], minlength=lis.n_tracks)
         self._moment = signals.moment_for(slot)
-        device = signals.near(week_minute)[1]
-        self._device = DEVICE_FAMILIES[device] if device >= 0 else ""
+        self._device = signals.near(week_minute)[1]
         self._everyday = EverydayEvidence(lis, signals.everyday, now_s)
 
     def __getitem__(self, track: int) -> str:
@@ -122,22 +119,17 @@ class NowEvidence(Mapping[int, str]):
             )
         if signal == "moment" and self._moment is not None:
             return f"in your moment {self._moment.name}"
-        if signal == "device" and self._device:
-            return f"often played on the {self._device} at this time"
+        if signal == "device" and self._device >= 0:
+            from yawyas.analysis.devices import DEVICE_FAMILIES  # loads pandas: only when said
+
+            return f"often played on the {DEVICE_FAMILIES[self._device]} at this time"
         return signal
 
 
 def _play_starts(lis: Listening, track: int) -> IntArray:
     """The start times (UTC s) of a song's plays."""
-    order, bounds = lis.derived("plays by song", lambda: _plays_by_song(lis))
-    starts: IntArray = lis.start_s[order[bounds[track] : bounds[track + 1]]]
+    starts: IntArray = lis.start_s[lis.track == track]
     return starts
-
-
-def _plays_by_song(lis: Listening) -> tuple[IntArray, IntArray]:
-    order = np.argsort(lis.track, kind="stable")
-    bounds = np.searchsorted(lis.track[order], np.arange(lis.n_tracks + 1))
-    return order, bounds
 
 
 def _times(n: int) -> str:
