@@ -38,7 +38,6 @@ def evaluate(
 
     Example: yawyas evaluate --json
     """
-    from yawyas.playlists.evaluate import BASELINES
     from yawyas.services.playlists import evaluate_history
 
     st = state(ctx)
@@ -74,14 +73,16 @@ def evaluate(
         "time_of_week": f"top {size} of the same weekday within an hour",
         "recency_frequency": "recency and frequency (ACT-R activation)",
     }
-    rows = [("now (the blend of your signals)", "now"), *((names[b], b) for b in BASELINES)]
+    rows = [("now (the blend of your signals)", "now")]
+    rows += [(names.get(b, b), b) for b in doc["baselines"]]
     for label, key in rows:
         low, high = spread[f"hit_rate_{key}"]["min"], spread[f"hit_rate_{key}"]["max"]
         table.add_row(label, f"{result.rate(key):.1%}", f"{low:.1%}-{high:.1%}")
     output.console.print(table)
     lift = spread["lift_over_best"]
     output.console.print(
-        f"now / best baseline ({names[result.best_baseline]}): {result.lift_over_best:.2f}x "
+        f"now / best baseline ({names.get(result.best_baseline, result.best_baseline)}): "
+        f"{result.lift_over_best:.2f}x "
         f"(per window {lift['min']:.2f}-{lift['max']:.2f}x)",
         highlight=False,
     )
