@@ -27,7 +27,12 @@ def playlist_context(st: State, tz: str | None, *, with_moods: bool = True) -> t
 
 def tracks_json(playlist: Playlist) -> list[dict[str, Any]]:
     return [
-        {"uri": t.uri, "track_name": t.track_name, "artist_name": t.artist_name, "why": t.why}
+        {
+            "uri": t.uri or None,
+            "track_name": t.track_name,
+            "artist_name": t.artist_name,
+            "why": t.why,
+        }
         for t in playlist.tracks
     ]
 
