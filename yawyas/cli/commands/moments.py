@@ -109,6 +109,8 @@ def _overview(shown: list[Moment]) -> Table:
     table.add_column("time", justify="right")
     for i, m in enumerate(shown, 1):
         name = output.literal(m.name)
+        if not m.current:
+            name.append(f" (until {m.active_to[:7]})", style="dim")
         if m.hidden:
             name.append(" (hidden)", style="dim")
         table.add_row(
@@ -145,9 +147,18 @@ def _how(m: Moment) -> str:
 
 
 def _since(m: Moment) -> str:
-    first = datetime.fromtimestamp(m.first_played_at, UTC).strftime("%Y-%m")
-    last = datetime.fromtimestamp(m.last_played_at, UTC).strftime("%Y-%m")
-    return f"{m.sessions:,} sessions in {m.weeks:,} weeks, {first} to {last}"
+    first = m.active_from or datetime.fromtimestamp(m.first_played_at, UTC).strftime("%Y-%m-%d")
+    last = m.active_to or datetime.fromtimestamp(m.last_played_at, UTC).strftime("%Y-%m-%d")
+    era = f"{first} to {last}" + ("" if m.current else " (a past moment)")
+    return f"{era}: {m.weeks:,} weeks, {m.days:,} days, {m.sessions:,} sessions"
+
+
+def _odds(m: Moment) -> str:
+    """What the null model said: the days it happened on against chance."""
+    return (
+        f"{m.occasions:,} days in its pattern against {m.expected:,.1f} by chance"
+        f" (z {m.z:.1f}); busiest day {m.top_day_share:.0%} of it"
+    )
 
 
 def _details(i: int, m: Moment, top: int) -> RenderableType:
@@ -161,7 +172,8 @@ def _details(i: int, m: Moment, top: int) -> RenderableType:
     grid.add_column(overflow="fold")
     grid.add_row("when", output.literal("; ".join(w.describe() for w in m.windows)))
     grid.add_row("how", output.literal(_how(m)))
-    grid.add_row("seen", _since(m))
+    grid.add_row("era", _since(m))
+    grid.add_row("recurs", _odds(m))
     who, what = LABELS.get(m.content, ("artists", "tracks"))
     for label, items, share in (
         (who, m.top_artists, False),
