@@ -17,7 +17,11 @@ from yawyas.cli.options import AsJson
 def demo(
     ctx: typer.Context,
     persona: Annotated[
-        str, typer.Option(help="Which demo listener: default, night_owl, tokyo, sydney.")
+        str,
+        typer.Option(
+            help="Which demo listener: default, night_owl, tokyo, sydney, household, messy, "
+            "no_routine."
+        ),
     ] = "default",
     seed: Annotated[int, typer.Option(help="Random seed of the simulation.")] = 7,
     as_json: AsJson = False,
