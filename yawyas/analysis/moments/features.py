@@ -267,7 +267,8 @@ def _embed(counts: sp.csr_matrix, seed: int) -> FloatArray:
     norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1)).ravel())
     tfidf = sp.diags(1 / np.maximum(norms, 1e-12)) @ tfidf
     svd = TruncatedSVD(n_components=size, algorithm="randomized", n_iter=5, random_state=seed)
-    reduced: FloatArray = svd.fit_transform(tfidf)
+    with np.errstate(divide="ignore", invalid="ignore"):  # its variance ratio, of rows all alike
+        reduced: FloatArray = svd.fit_transform(tfidf)
     # a fixed sign per component (the largest loading positive), so ids do not flip
     signs = np.sign(svd.components_[np.arange(size), np.abs(svd.components_).argmax(axis=1)])
     reduced *= np.where(signs == 0, 1.0, signs)
