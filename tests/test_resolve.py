@@ -54,6 +54,7 @@ def _account_export(folder: Path, library_uri: str) -> Path:
 @pytest.fixture
 def catalog(fake_spotify: FakeSpotify) -> dict[str, str]:
     """The fake Spotify's tracks: the URIs a search may find for PLAYED."""
+
     def by(name: str) -> list[FakeArtist]:
         return [fake_spotify.add_artist(name)]
 

@@ -25,9 +25,7 @@ def _rewrap(text: str | None) -> str | None:
     if not text:
         return text
     paragraphs = inspect.cleandoc(text).split("\n\n")
-    return escape(
-        "\n\n".join(p if p.startswith("\b") else " ".join(p.split()) for p in paragraphs)
-    )
+    return escape("\n\n".join(p if p.startswith("\b") else " ".join(p.split()) for p in paragraphs))
 
 
 def tidy_help(command: Any, ctx: Any) -> None:

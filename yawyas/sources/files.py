@@ -63,6 +63,7 @@ def read_capped(stream: IO[bytes], name: str, declared: int) -> bytes:
         raise _too_big(name)
     return data
 
+
 # Suffixes of the files that can hold listening data: Spotify's JSON, scrobble histories.
 LISTENING_SUFFIXES = (".json", ".jsonl", ".csv", ".tsv", ".txt")
 
