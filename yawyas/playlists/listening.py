@@ -48,6 +48,7 @@ class Listening:
     _derived: dict[Hashable, Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    mine: BoolArray | None = None  # per play: the person's own (not kids', someone else's...)
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """What `compute` derives from these plays, computed once per `key` (a history does
@@ -82,7 +83,10 @@ class Listening:
 
     def before(self, cutoff_s: int) -> Listening:
         """Only the plays that started before `cutoff_s` (same track numbering)."""
-        keep = self.start_s < cutoff_s
+        return self.subset(self.start_s < cutoff_s)
+
+    def subset(self, keep: BoolArray) -> Listening:
+        """Only the plays in `keep` (same track numbering)."""
         return Listening(
             track=self.track[keep],
             start_s=self.start_s[keep],
@@ -97,6 +101,7 @@ class Listening:
             artists=self.artists,
             artist=self.artist,
             item_ids=self.item_ids,
+            mine=None if self.mine is None else self.mine[keep],
         )
 
 

@@ -17,7 +17,11 @@ from yawyas.cli.options import AsJson
 def demo(
     ctx: typer.Context,
     persona: Annotated[
-        str, typer.Option(help="Which demo listener: default, night_owl, tokyo, sydney.")
+        str,
+        typer.Option(
+            help="Which demo listener: default, night_owl, tokyo, sydney; or one of the messier "
+            "lives: household, messy, no_routine."
+        ),
     ] = "default",
     seed: Annotated[int, typer.Option(help="Random seed of the simulation.")] = 7,
     as_json: AsJson = False,
@@ -40,9 +44,9 @@ def demo(
     with output.status(f"Simulating the {persona} listener..."):
         built, conn = build_demo_store(st.paths.demo_dir, persona, seed)
         db, export, who = built.db, built.export, built.persona
-        doc = load_profile(conn, tz=who.timezone)
-        if not as_json:
+        if not as_json:  # first: learning the moments also finds the streams' audiences
             view = load_moments(conn, st.config, tz=who.timezone)
+        doc = load_profile(conn, st.config, tz=who.timezone)
     if as_json:
         output.print_json(doc)
         return
