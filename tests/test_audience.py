@@ -431,5 +431,5 @@ def test_now_and_moods_leave_the_others_out_unless_everyone(household_db: Path) 
     inside = ok_json(
         run(household_db, "playlist", "now", "--json", "--at", "2026-10-28 17:30", "--tz", TZ)
     )
-    kids_songs = [t["artist_name"] in theirs for t in inside["tracks"]]  # the kids' moment
-    assert sum(kids_songs) >= 0.8 * len(kids_songs) > 0
+    kids_songs = [t["artist_name"] in theirs for t in inside["tracks"]]  # the kids' moment:
+    assert sum(kids_songs) > 0.5 * len(kids_songs) > 0  # its songs, whoever they are for

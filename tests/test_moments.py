@@ -12,7 +12,7 @@ import pytest
 
 from tests import framekit
 from yawyas.analysis.clock import build_local_times
-from yawyas.analysis.devices import build_device_families
+from yawyas.analysis.devices import DEVICE_FAMILIES, build_device_families
 from yawyas.analysis.moments import (
     Moment,
     Window,
@@ -20,6 +20,7 @@ from yawyas.analysis.moments import (
     fit_moments,
     from_document,
     moment_at,
+    routines,
     to_document,
 )
 from yawyas.analysis.moments.describe import Facts
@@ -375,3 +376,65 @@ def test_a_weekly_habit_in_a_small_synthetic_history() -> None:
     assert [t.name for t in found.traits] == ["runner"]  # tracks named "Run ..."
     ids = result.stream_ids()
     assert (ids == found.id).sum() == 96
+
+
+def _computer_afternoons(other_computer_plays: int) -> tuple[Any, Any, Any]:
+    """Two years of everyday phone listening at any hour; on the computer, a weekday
+    afternoon habit in two eras (14:00 in the first 30 weeks, 15:00 in weeks 60-94) among
+    `other_computer_plays` computer plays a week at any hour (more: a fainter habit)."""
+    rng = np.random.default_rng(3)
+    t0 = framekit.utc("2024-01-01 00:00:00")  # a Monday
+    rows: list[dict[str, Any]] = []
+
+    def play(at: int, platform: str) -> None:
+        rows.append(
+            {
+                "played_at": at + 180,
+                "ms_played": 180_000,
+                "platform": platform,
+                "reason_start": "clickrow",
+                "artist_name": f"Artist {rng.integers(50)}",
+            }
+        )
+
+    for week in range(104):
+        monday = t0 + week * 7 * 86_400
+        for _ in range(30):
+            play(monday + int(rng.integers(7 * 96)) * 900, "android")
+        for _ in range(other_computer_plays):
+            play(monday + int(rng.integers(7 * 96)) * 900, "windows")
+        if week < 30 or 60 <= week < 95:
+            hour = 14 if week < 30 else 15
+            for day in range(5):
+                if rng.random() < 0.6:
+                    play(
+                        monday + day * 86_400 + hour * 3600 + int(rng.integers(4)) * 900, "windows"
+                    )
+    frame = framekit.streams(*rows)
+    segments = build_segments(
+        frame, build_local_times(frame, "UTC"), build_device_families(frame["platform"])
+    )
+    frame_ = routines.build_frame(segments)
+    computer = segments.device == DEVICE_FAMILIES.index("desktop")
+    group = routines.Group("device:desktop", 2, computer)
+    weekdays = (0, 1, 2, 3, 4)
+    pieces = [
+        routines.evaluate_chain(segments, group, weekdays, (span,), frame_)
+        for span in ((0, 29, 20, 23), (60, 94, 22, 25))  # 14:00-16:00, 15:00-17:00
+    ]
+    return segments, frame_, pieces
+
+
+def test_a_faint_habit_seen_in_pieces_is_one_routine() -> None:
+    """Everyday music at the computer on weekday afternoons, found in two eras a year apart
+    at hours that overlap: one habit, whatever lies between (sharp routines keep their eras)."""
+    segments, frame, pieces = _computer_afternoons(10)
+    assert all(p is not None and routines.is_routine(p, frame) for p in pieces)
+    assert all(p.lift < routines.STORY_LIFT for p in pieces)
+    (merged,) = routines.merge_days(pieces, segments, frame)
+    assert (merged.first_week, merged.last_week) == (0, 94)
+    assert routines.is_routine(merged, frame)
+
+    segments, frame, pieces = _computer_afternoons(2)  # the same habit, sharp
+    assert all(p is not None and p.lift >= routines.STORY_LIFT for p in pieces)
+    assert len(routines.merge_days(pieces, segments, frame)) == 2

@@ -114,16 +114,25 @@ def test_init_then_preview(demo_db: Path) -> None:
     assert "No recipe 'nope'" in missing.stderr
 
 
-def test_evaluate_json_beats_the_top_baseline(demo_db: Path) -> None:
+def test_evaluate_json_beats_the_baselines(demo_db: Path) -> None:
     doc = ok_json(run(demo_db, "evaluate", "--tz", TZ, "--json"))
     assert isinstance(doc, dict)
     assert doc["hit_rate_now"] >= 1.5 * doc["hit_rate_top"]
     assert doc["heldout_plays"] > 100
     assert doc["moments"] >= 3  # learned again from the plays before the cutoff
+    assert set(doc["baselines"]) == {"top", "recent", "time_of_week", "recency_frequency"}
+    assert doc["best_baseline"] in doc["baselines"]
+    assert doc["lift_over_best"] >= 1.0
+    assert len(doc["cutoffs"]) == 4
+    assert sum(w["heldout_plays"] for w in doc["cutoffs"]) == doc["heldout_plays"]
+    lift = doc["spread"]["lift_over_best"]
+    assert lift["min"] <= lift["mean"] <= lift["max"]
     text = run(demo_db, "evaluate", "--tz", TZ)
     assert text.exit_code == 0
-    assert f"({doc['moments']} moments)" in text.stdout
-    assert f"now / top: {doc['lift_over_top']:.2f}x" in text.stdout
+    flat = " ".join(text.stdout.split())
+    assert f"{doc['moments']} moments" in flat
+    assert "now / best baseline" in flat
+    assert f"{doc['lift_over_best']:.2f}x" in flat
 
 
 def test_evaluate_with_a_cutoff_that_leaves_nothing_after_it_is_bad_input(demo_db: Path) -> None:

@@ -103,20 +103,25 @@ def test_now_outside_every_moment_plays_everyday_taste() -> None:
     moment, playlist = build_now(ctx, wednesday + timedelta(hours=15), 3)
     assert moment == "Everyday listening, around 15:00 on Wednesdays"
     assert sorted(names(playlist)) == ["new 0", "new 1", "new 2"]
-    assert all("plays in the last 90 days outside your moments" in t.why for t in playlist.tracks)
+    # the why names the signals that put each track there
+    assert all("played 14 times in the last 2 weeks" in t.why for t in playlist.tracks)
 
     thursday = wednesday + timedelta(days=1)
     moment, playlist = build_now(ctx, thursday + timedelta(hours=19), 6)
     assert moment == "Thursday jazz"
     assert sorted(names(playlist)) == [f"jazz {k}" for k in range(6)]
+    assert all("in your moment Thursday jazz" in t.why for t in playlist.tracks)
     # an hour and a half before the jazz, the person is not in it yet
     _, playlist = build_now(ctx, thursday + timedelta(hours=17), 3)
     assert sorted(names(playlist)) == ["new 0", "new 1", "new 2"]
 
-    # without moments `now` cannot tell routine from everyday: the neighbourhood of the hour
+    # without moments the time of the week speaks for itself where it holds plays
     plain = Context(lis, steps.build_colisten(lis))
-    _, playlist = build_now(plain, thursday + timedelta(hours=17), 3)
+    _, playlist = build_now(plain, thursday + timedelta(hours=19, minutes=10), 3)
     assert all(n.startswith("jazz") for n in names(playlist))
+    assert all("times around 19:10 on Thursdays" in t.why for t in playlist.tracks)
+    _, playlist = build_now(plain, thursday + timedelta(hours=17), 3)
+    assert sorted(names(playlist)) == ["new 0", "new 1", "new 2"]
 
 
 def test_a_moment_holding_every_play_falls_back_to_the_neighbourhood() -> None:

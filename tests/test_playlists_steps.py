@@ -15,10 +15,10 @@ from tests.framekit import moment
 from yawyas.analysis.moments.types import moment_at
 from yawyas.errors import BadInputError, NotFoundError
 from yawyas.playlists import steps
+from yawyas.playlists.blend import plays_around
 from yawyas.playlists.generate import (
     Context,
     build_playlist,
-    neighbourhood_weights,
     now_recipe,
 )
 from yawyas.playlists.listening import Listening, build_listening
@@ -146,16 +146,20 @@ def test_now_on_thursday_evening_is_jazz_not_the_monday_run(context: Context) ->
     assert sorted(names(playlist)) == [f"jazz {k}" for k in range(6)]
 
 
-def test_neighbourhood_crosses_midnight() -> None:
+def test_the_time_of_week_crosses_midnight_and_the_end_of_the_week() -> None:
     rows = [
         {"start": MONDAY + timedelta(weeks=w, days=5, minutes=30), "track": "late"}
         for w in range(5)
-    ]  # Saturday 00:30
+    ] + [
+        {"start": MONDAY + timedelta(weeks=w, minutes=20), "track": "monday"} for w in range(3)
+    ]  # Saturday 00:30 and Monday 00:20
     lis = build_listening(frame(rows), "UTC")
-    friday_night = neighbourhood_weights(lis, 4, 23 * 60 + 45)
-    saturday_night = neighbourhood_weights(lis, 5, 23 * 60 + 45)
-    assert (friday_night > 0.5).all()
-    assert (saturday_night < friday_night).all()
+    late, monday = (list(lis.names).index(n) for n in ("late", "monday"))
+    friday_night = lis.track[plays_around(lis, 4 * 1440 + 23 * 60 + 45)]
+    assert friday_night.tolist() == [late] * 5
+    assert len(plays_around(lis, 5 * 1440 + 23 * 60 + 45)) == 0
+    sunday_night = lis.track[plays_around(lis, 6 * 1440 + 23 * 60 + 45)]
+    assert sunday_night.tolist() == [monday] * 3
 
 
 def test_every_track_has_a_why_and_size_is_kept(context: Context) -> None:
@@ -226,8 +230,10 @@ def test_seed_artist_recipe(context: Context) -> None:
 
 
 def test_unknown_seeds_mood_and_moment_say_so(context: Context) -> None:
-    with pytest.raises(NotFoundError, match="seed"):
+    with pytest.raises(NotFoundError, match="no artist 'nobody' in your history"):
         build_playlist(Recipe(key="s", name="s", seed_artists=("nobody",)), context)
+    with pytest.raises(NotFoundError, match="seed"):
+        build_playlist(Recipe(key="s", name="s", seed_tracks=("spotify:track:none",)), context)
     with pytest.raises(NotFoundError, match="No mood 'sad'"):
         build_playlist(Recipe(key="m", name="m", mood="sad"), context)
     with pytest.raises(NotFoundError, match="No moment"):

@@ -144,6 +144,8 @@ def _sweep(seeded: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]
         ("GET", "/artists/{id}", f"/artists/{tracks[0].artist_ids[0]}", {}),
         ("GET", "/artists/{id}", f"/artists/{seeded['artist'].id}", {}),
         ("GET", "/search", "/search?q=seed&type=track,artist&limit=10", {}),
+        ("GET", "/search", '/search?q=track:"Seed Track 1" artist:"Seed"&type=track&limit=10',
+         {}),
         ("POST", "/me/playlists", "/me/playlists", {"json": {"name": "N", "public": False}}),
         ("POST", "/playlists/{playlist_id}/items", f"/playlists/{mine.id}/items",
          {"json": new_uris}),

@@ -706,22 +706,38 @@ class WebApi:
             raise api_error(400, "Unsupported type")
         limit = self._limit(request, route)
         offset = self._offset(request, 1000)
-        words = [w.split(":", 1)[-1].lower() for w in q.split()]
+        terms = search_terms(q)
         body: dict[str, Any] = {}
         extra = {"query": q, "type": ",".join(types)}
         if "track" in types:
             hits = []
             for track in self.state.tracks.values():
-                names = [track.name] + [self.state.artists[a].name for a in track.artist_ids]
-                text = " ".join(names).lower()
-                if all(w in text for w in words):
+                artists = [self.state.artists[a].name for a in track.artist_ids]
+                fields = {
+                    "track": [track.name],
+                    "artist": artists,
+                    "": [" ".join([track.name, *artists])],
+                }
+                if all(_holds(fields.get(f, []), text) for f, text in terms):
                     hits.append(self._track_full(track.id))
             body["tracks"] = self._paging("/search", hits, offset, limit, extra)
         if "artist" in types:
             artists = [
                 self._artist_full(a.id)
                 for a in self.state.artists.values()
-                if all(w in a.name.lower() for w in words)
+                if all(_holds([a.name], text) for f, text in terms if f in ("", "artist"))
             ]
             body["artists"] = self._paging("/search", artists, offset, limit, extra)
         return Answer(200, body)
+
+
+def search_terms(q: str) -> list[tuple[str, str]]:
+    """(field, text) of each term of a search query: `track:"two words"`, `artist:word`,
+    `"a phrase"` or a word (field ''), as Spotify's field filters read them."""
+    found = re.findall(r'(?:(\w+):)?(?:"([^"]*)"|(\S+))', q)
+    return [(f.lower(), (quoted or word).lower()) for f, quoted, word in found if quoted or word]
+
+
+def _holds(values: list[str], text: str) -> bool:
+    """Whether one of `values` holds `text` (case-insensitive), as a loose search matches."""
+    return any(text in v.lower() for v in values)

@@ -31,7 +31,12 @@ def playlist_context(
 
 def tracks_json(playlist: Playlist) -> list[dict[str, Any]]:
     return [
-        {"uri": t.uri, "track_name": t.track_name, "artist_name": t.artist_name, "why": t.why}
+        {
+            "uri": t.uri or None,
+            "track_name": t.track_name,
+            "artist_name": t.artist_name,
+            "why": t.why,
+        }
         for t in playlist.tracks
     ]
 

@@ -1,51 +1,172 @@
-"""How well would `now` have done? Learn before a cutoff, score the plays after it.
+"""How well would `now` have done? Learn before a cutoff, score the plays after it, against
+strong baselines, over several cutoffs.
 
-Hit rate: the share of held-out plays (started at or after the cutoff) whose track the `now`
-playlist for their local start (its weekday and quarter hour) would have held. The
-playlists are built from the plays before the cutoff only, with the moments learned from those
-plays (see `service.evaluate_history`). Baselines, from the same plays: the overall top tracks
-by plays, and the most recently played tracks.
+The held-out span (by default the last 28 days) is cut into windows (by default four weeks);
+each window is judged by what was known at its start, its cutoff: the plays before it, the
+moments learned from them (see `service.evaluate_history`) and a blend tuned on them alone
+(`blend.fit_blend`, on the weeks before the cutoff). A hit is a held-out play (>= 30 s) whose song
+(the same song under any URI, or by name alone) is in the playlist for its local start (its
+weekday and quarter hour).
+
+Baselines, from the same plays before the same cutoff, on the same held-out plays:
+- top: the overall top songs by plays;
+- recent: the most recently played songs;
+- time_of_week: the top songs of the same weekday within an hour of the time (filled up with
+  the overall top when that hour holds fewer);
+- recency_frequency: ACT-R base-level activation, the sum over a song's plays of (age)^-0.5.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Final
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 import numpy as np
 
 from yawyas.errors import BadInputError
-from yawyas.playlists.generate import Context, build_playlist, now_recipe
+from yawyas.playlists.backtest import fit_blend
+from yawyas.playlists.blend import (
+    ACTIVATION_DECAY,
+    ACTIVATION_MIN_AGE_S,
+    SLOT_MIN,
+    Blend,
+    plays_around,
+    slot_of,
+    slot_time,
+)
+from yawyas.playlists.generate import Context, now_recipe, select
 from yawyas.playlists.listening import DAY_S, IntArray, Listening
 
 DEFAULT_HOLDOUT_DAYS: Final = 28
-SLOT_MIN: Final = 15  # held-out plays are judged at the middle of their quarter hour
-SLOTS_PER_DAY: Final = 1440 // SLOT_MIN
-_MONDAY: Final = datetime(2024, 1, 1)  # a Monday: only weekday and time of day are used
+DEFAULT_WINDOWS: Final = 4
+BASELINES: Final = ("top", "recent", "time_of_week", "recency_frequency")
+
+
+def _rate(hits: int, plays: int) -> float:
+    return hits / plays if plays else 0.0
+
+
+def _lift(now: float, base: float) -> float:
+    if base == 0:
+        return float("inf") if now else 1.0
+    return now / base
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """One held-out window: its cutoff, what was learned before it, and the hits of `now` and
+    of each baseline among its plays."""
+
+    cutoff_s: int
+    until_s: int
+    train_plays: int
+    heldout_plays: int
+    moments: int
+    hits: Mapping[str, int]  # "now" and every baseline
+    blend: Blend = field(default_factory=Blend)
+
+    def rate(self, name: str) -> float:
+        """The hit rate of `now` or of a baseline in this window."""
+        return _rate(self.hits[name], self.heldout_plays)
+
+    @property
+    def best_baseline(self) -> str:
+        """The baseline with the highest hit rate (the first of BASELINES on a tie)."""
+        return max(BASELINES, key=lambda b: (self.hits[b], -BASELINES.index(b)))
+
+    @property
+    def lift_over_best(self) -> float:
+        return _lift(self.rate("now"), self.rate(self.best_baseline))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "cutoff": self.cutoff_s,
+            "until": self.until_s,
+            "train_plays": self.train_plays,
+            "heldout_plays": self.heldout_plays,
+            "moments": self.moments,
+            "hit_rate_now": round(self.rate("now"), 4),
+            "baselines": {b: round(self.rate(b), 4) for b in BASELINES},
+            "best_baseline": self.best_baseline,
+            "lift_over_best": round(self.lift_over_best, 3),
+            "blend": self.blend.as_document(),
+        }
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Hit rates of `now` and the baselines over the held-out plays."""
+    """Hit rates of `now` and the baselines over all held-out plays (pooled over the
+    windows), and per window."""
 
-    cutoff_s: int
-    train_plays: int
-    heldout_plays: int
+    windows: tuple[WindowResult, ...]
     size: int
-    moments: int  # moments `now` knew of (learned before the cutoff)
-    now: float
-    top: float
-    recent: float
+
+    @property
+    def cutoff_s(self) -> int:
+        return self.windows[0].cutoff_s
+
+    @property
+    def train_plays(self) -> int:
+        return self.windows[0].train_plays
+
+    @property
+    def heldout_plays(self) -> int:
+        return sum(w.heldout_plays for w in self.windows)
+
+    @property
+    def moments(self) -> int:
+        return self.windows[0].moments
+
+    def rate(self, name: str) -> float:
+        """The pooled hit rate of `now` or of a baseline."""
+        return _rate(sum(w.hits[name] for w in self.windows), self.heldout_plays)
+
+    @property
+    def now(self) -> float:
+        return self.rate("now")
+
+    @property
+    def top(self) -> float:
+        return self.rate("top")
+
+    @property
+    def recent(self) -> float:
+        return self.rate("recent")
+
+    @property
+    def best_baseline(self) -> str:
+        """The baseline with the highest pooled hit rate (the first of BASELINES on a tie)."""
+        return max(BASELINES, key=lambda b: (self.rate(b), -BASELINES.index(b)))
+
+    @property
+    def lift_over_best(self) -> float:
+        """now / the best baseline (inf when that is 0 and now is not)."""
+        return _lift(self.now, self.rate(self.best_baseline))
 
     @property
     def lift_over_top(self) -> float:
         """now / top (inf when top is 0 and now is not)."""
-        if self.top == 0:
-            return float("inf") if self.now else 1.0
-        return self.now / self.top
+        return _lift(self.now, self.top)
 
-    def as_dict(self) -> dict[str, float | int]:
+    def spread(self) -> dict[str, dict[str, float]]:
+        """Mean, min and max over the windows of each hit rate and of lift_over_best."""
+        values: dict[str, list[float]] = {
+            "hit_rate_now": [w.rate("now") for w in self.windows],
+            **{f"hit_rate_{b}": [w.rate(b) for w in self.windows] for b in BASELINES},
+            "lift_over_best": [w.lift_over_best for w in self.windows],
+        }
+        return {
+            name: {
+                "mean": round(float(np.mean(v)), 4),
+                "min": round(float(np.min(v)), 4),
+                "max": round(float(np.max(v)), 4),
+            }
+            for name, v in values.items()
+        }
+
+    def as_dict(self) -> dict[str, Any]:
         return {
             "cutoff": self.cutoff_s,
             "train_plays": self.train_plays,
@@ -56,11 +177,16 @@ class Evaluation:
             "hit_rate_top": round(self.top, 4),
             "hit_rate_recent": round(self.recent, 4),
             "lift_over_top": round(self.lift_over_top, 3),
+            "baselines": {b: round(self.rate(b), 4) for b in BASELINES},
+            "best_baseline": self.best_baseline,
+            "lift_over_best": round(self.lift_over_best, 3),
+            "cutoffs": [w.as_dict() for w in self.windows],
+            "spread": self.spread(),
         }
 
 
 def top_tracks(listening: Listening, size: int) -> IntArray:
-    """The `size` most played tracks (ties: the lower track code)."""
+    """The `size` most played songs (ties: the lower code)."""
     plays = listening.plays_per_track()
     order = np.lexsort((np.arange(len(plays)), -plays))
     out: IntArray = order[plays[order] > 0][:size]
@@ -68,7 +194,7 @@ def top_tracks(listening: Listening, size: int) -> IntArray:
 
 
 def recent_tracks(listening: Listening, size: int) -> IntArray:
-    """The `size` most recently played distinct tracks."""
+    """The `size` most recently played distinct songs."""
     seen: dict[int, None] = {}
     for t in listening.track[::-1].tolist():
         if t not in seen:
@@ -78,8 +204,28 @@ def recent_tracks(listening: Listening, size: int) -> IntArray:
     return np.asarray(list(seen), dtype=np.int64)
 
 
-def _hits(tracks: IntArray, wanted: IntArray) -> int:
-    return int(np.isin(tracks, wanted).sum())
+def activation_tracks(listening: Listening, now_s: int, size: int) -> IntArray:
+    """The `size` songs of highest ACT-R base-level activation at `now_s`: the sum over their
+    plays of (age in seconds)^-d, d = ACTIVATION_DECAY (ties: the lower code)."""
+    age = np.maximum(now_s - listening.start_s, ACTIVATION_MIN_AGE_S).astype(np.float64)
+    score = np.bincount(listening.track, age**-ACTIVATION_DECAY, minlength=listening.n_tracks)
+    order = np.lexsort((np.arange(len(score)), -score))
+    out: IntArray = order[score[order] > 0][:size]
+    return out
+
+
+def time_of_week_tracks(listening: Listening, week_minute: int, size: int) -> IntArray:
+    """The `size` most played songs within an hour of `week_minute` (minutes after Monday
+    00:00) on the circle of the week, filled up with the overall top (ties: the lower code)."""
+    near = plays_around(listening, week_minute)
+    counts = np.bincount(listening.track[near], minlength=listening.n_tracks)
+    order = np.lexsort((np.arange(len(counts)), -counts))
+    chosen = order[counts[order] > 0][:size]
+    if len(chosen) < size:
+        rest = top_tracks(listening, size + len(chosen))
+        chosen = np.concatenate([chosen, rest[~np.isin(rest, chosen)]])[:size]
+    out: IntArray = chosen.astype(np.int64)
+    return out
 
 
 def check_cutoff(listening: Listening, cutoff_s: int) -> None:
@@ -90,47 +236,94 @@ def check_cutoff(listening: Listening, cutoff_s: int) -> None:
         )
 
 
+def holdout_windows(
+    listening: Listening, first_s: int, until_s: int | None, windows: int
+) -> list[tuple[int, int]]:
+    """The held-out span from `first_s` to `until_s` (default: just after the last play) cut
+    into `windows` windows of equal length, as (cutoff, until) pairs."""
+    end = listening.end_s + 1 if until_s is None else until_s
+    if end <= first_s:
+        raise BadInputError("Nothing to evaluate: the held-out span is empty.")
+    edges = np.linspace(first_s, end, max(windows, 1) + 1).round().astype(np.int64)
+    return [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def evaluate_window(
+    listening: Listening,
+    context: Context,
+    cutoff_s: int,
+    until_s: int,
+    *,
+    size: int = 50,
+    blend: Blend | None = None,
+) -> WindowResult:
+    """`now` (size `size`) and the baselines on the plays that started in [cutoff_s, until_s),
+    learning from the plays before `cutoff_s` only. `context` supplies playlists and the
+    moments (which must be learned before the cutoff too); `now`'s blend is tuned on the
+    plays before the cutoff unless `blend` is given."""
+    train = listening.before(cutoff_s)
+    held = (listening.start_s >= cutoff_s) & (listening.start_s < until_s)
+    moments = tuple(context.moments)
+    if blend is None:
+        blend = fit_blend(train, moments, cutoff_s, size)
+    ctx = Context(listening=train, playlists=context.playlists, moments=moments, blend=blend)
+    held_tracks = listening.track[held]
+    slots = slot_of(listening.weekday[held], listening.minute[held])
+    recipe = now_recipe(size)
+    hits = dict.fromkeys(("now", *BASELINES), 0)
+    if len(train.track):
+        fixed = {
+            "top": top_tracks(train, size),
+            "recent": recent_tracks(train, size),
+            "recency_frequency": activation_tracks(train, cutoff_s, size),
+        }
+        for name, tracks in fixed.items():
+            hits[name] = _hits(held_tracks, tracks)
+        for slot in np.unique(slots).tolist():
+            wanted = held_tracks[slots == slot]
+            chosen, _ = select(recipe, ctx, now_s=cutoff_s, at=slot_time(slot))
+            hits["now"] += _hits(wanted, chosen["track"])
+            minute = slot * SLOT_MIN + SLOT_MIN // 2
+            hits["time_of_week"] += _hits(wanted, time_of_week_tracks(train, minute, size))
+    return WindowResult(
+        cutoff_s=int(cutoff_s),
+        until_s=int(until_s),
+        train_plays=len(train.track),
+        heldout_plays=len(held_tracks),
+        moments=len({m.id for m in moments}),
+        hits=hits,
+        blend=blend,
+    )
+
+
+def _hits(tracks: IntArray, wanted: IntArray) -> int:
+    return int(np.isin(tracks, wanted).sum())
+
+
+def combine(windows: Sequence[WindowResult], size: int) -> Evaluation:
+    """The evaluation of the windows that hold held-out plays."""
+    kept = tuple(w for w in windows if w.heldout_plays)
+    if not kept:
+        raise BadInputError("Nothing to evaluate: no plays in the held-out span.")
+    return Evaluation(kept, size)
+
+
 def evaluate(
     listening: Listening,
     context: Context,
     *,
     cutoff_s: int | None = None,
     size: int = 50,
+    windows: int = 1,
 ) -> Evaluation:
-    """Hit rates of `now` (size `size`) and the baselines, learning before `cutoff_s` (default:
-    the last DEFAULT_HOLDOUT_DAYS days are held out). `context` supplies playlists and moments
-    (which must be learned before the cutoff too); its listening is replaced by the plays
-    before the cutoff."""
+    """Hit rates of `now` and the baselines, holding out the plays from `cutoff_s` (default:
+    the last DEFAULT_HOLDOUT_DAYS days) in `windows` windows. `context` supplies playlists and
+    moments (learned before the cutoff; the same moments serve every window here)."""
     if cutoff_s is None:
         cutoff_s = listening.end_s - DEFAULT_HOLDOUT_DAYS * DAY_S
     check_cutoff(listening, cutoff_s)
-    train = listening.before(cutoff_s)
-    held = listening.start_s >= cutoff_s
-    ctx = Context(
-        listening=train,
-        playlists=context.playlists,
-        moments=context.moments,
-    )
-    held_tracks = listening.track[held]
-    slots = listening.weekday[held] * SLOTS_PER_DAY + listening.minute[held] // SLOT_MIN
-    recipe = now_recipe(size)
-    index = {u: i for i, u in enumerate(train.uris.tolist())}
-    now_hits = 0
-    for slot in np.unique(slots).tolist():
-        at = _MONDAY + timedelta(
-            days=slot // SLOTS_PER_DAY, minutes=(slot % SLOTS_PER_DAY) * SLOT_MIN + SLOT_MIN // 2
-        )
-        playlist = build_playlist(recipe, ctx, now_s=cutoff_s, at=at)
-        codes = np.asarray([index[u] for u in playlist.uris], dtype=np.int64)
-        now_hits += _hits(held_tracks[slots == slot], codes)
-    n = len(held_tracks)
-    return Evaluation(
-        cutoff_s=int(cutoff_s),
-        train_plays=len(train.track),
-        heldout_plays=n,
-        size=size,
-        moments=len({m.id for m in ctx.moments}),
-        now=now_hits / n,
-        top=_hits(held_tracks, top_tracks(train, size)) / n,
-        recent=_hits(held_tracks, recent_tracks(train, size)) / n,
-    )
+    results = [
+        evaluate_window(listening, context, a, b, size=size)
+        for a, b in holdout_windows(listening, cutoff_s, None, windows)
+    ]
+    return combine(results, size)

@@ -4,16 +4,14 @@ Sources: a moment (a weekly window: days and local hours), a mood, "now", seed t
 artists. Each gives one weight per play (recency-discounted) and a boost per track; the steps do
 the rest.
 
-"now" is the time-of-week neighbourhood of a local datetime when a moment holds it (or when no
-moments are known). Outside every moment it is the person's everyday listening: what they play
-when no routine is running, lately, by artist and track, with what they play around that hour
-counting for AROUND_SHARE. Plays outside moments are spread over the week, so the few near one
-hour are a noisy sample of that taste: the whole of it predicts the next play better.
+"now" is a blend of signals (recency, frequency, ACT-R activation, co-listening, everyday taste,
+time of week, the moment that holds the time, the usual device then), weighed by what predicted
+the person's own past best (see `blend`): the context's blend, or one fitted on its history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
@@ -21,28 +19,31 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import numpy.typing as npt
 
-from yawyas.analysis.moments.types import Moment, Window, moment_at
+from yawyas.analysis.moments.types import Moment, Window
 from yawyas.errors import NotFoundError
 
 if TYPE_CHECKING:
     import scipy.sparse as sps
 
 from yawyas.playlists import steps
-from yawyas.playlists.listening import DAY_S, BoolArray, FloatArray, IntArray, Listening
+from yawyas.playlists.backtest import fit_blend
+from yawyas.playlists.blend import Blend
+from yawyas.playlists.listening import (
+    DAY_S,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Listening,
+    fold_name,
+)
 from yawyas.playlists.moods import Mood
 from yawyas.playlists.recipes import Recipe
 
-NEIGHBOURHOOD_SIGMA_MIN: Final = 50.0
-NEIGHBOURHOOD_REACH_MIN: Final = 150
-NEAR_WEIGHT: Final = 0.5  # a play this close counts as played 'around 17:30 on Mondays'
-MIN_DAY_WEIGHT: Final = 0.02  # every day lends a little, so a quiet hour is never empty
 ARTIST_SHARE: Final = 0.6
 LATELY_SHARE: Final = 0.2
 LATELY_HALF_LIFE_DAYS: Final = 14.0
-NOW_MIX: Final = steps.Mix(familiar=1.0, forgotten=0.0, long_tail=0.0)
 EVERYDAY_HALF_LIFE_DAYS: Final = 90.0  # how fast everyday taste moves on (artists, tracks)
 EVERYDAY_ARTIST_SHARE: Final = 0.7  # of everyday taste drawn by artist, the rest by track
-AROUND_SHARE: Final = 0.1  # outside moments: the share of plays around this hour
 DAY_NAMES: Final = (
     "Mondays",
     "Tuesdays",
@@ -86,6 +87,20 @@ class Context:
     duration_ms: Mapping[int, int] = field(default_factory=dict)  # track -> duration, if known
     moods: Sequence[Mood] = ()
     moments: Sequence[Moment] = ()  # the person's moments, hidden ones left out
+    blend: Blend | Callable[[], Blend] | None = None  # `now`'s weights (None: fit them here)
+
+    def now_blend(self, now_s: int, size: int) -> Blend:
+        """The blend `now` uses: the context's (made on first use when it is a function), else
+        fitted on the plays before `now_s` (once per history)."""
+        if isinstance(self.blend, Blend):
+            return self.blend
+        if self.blend is not None:
+            return self.blend()
+        moments = tuple(self.moments)
+        lis = self.listening
+        return lis.derived(
+            ("blend", moments, now_s, size), lambda: fit_blend(lis, moments, now_s + 1, size)
+        )
 
 
 @dataclass(frozen=True)
@@ -123,34 +138,6 @@ def recency(listening: Listening, now_s: int, half_life_days: float) -> FloatArr
         return out
 
     return listening.derived(("recency", now_s, half_life_days), compute)
-
-
-def neighbourhood_weights(listening: Listening, weekday: int, minute: int) -> FloatArray:
-    """One weight per play: how close its local start is to `weekday` at `minute`.
-
-    A Gaussian over the time of day (SIGMA minutes, cut at REACH), times a weight per day that
-    the person's own listening sets: the cosine similarity, squared, of what they played around
-    that time on that day and on `weekday` (1 for `weekday` itself). Days that sound alike at
-    this hour lend each other plays; a Thursday cooking hour does not borrow Monday's gym.
-    """
-    delta = (listening.minute - minute + 720) % 1440 - 720  # -720..719 minutes
-    near = np.flatnonzero(np.abs(delta) <= NEIGHBOURHOOD_REACH_MIN)  # the only plays it weighs
-    delta = delta[near]
-    # the day whose `minute` lies nearest the play (a 00:30 play is near Friday 23:30)
-    anchor = (listening.weekday[near] * 1440 + listening.minute[near] - delta) // 1440 % 7
-    clock = np.exp(-0.5 * (delta / NEIGHBOURHOOD_SIGMA_MIN) ** 2)
-    fresh = recency(listening, listening.end_s, steps.RECENCY_HALF_LIFE_DAYS)[near]
-    n = listening.n_tracks
-    profiles = np.bincount(
-        anchor * n + listening.track[near], weights=clock * fresh, minlength=7 * n
-    ).reshape(7, n)
-    norms = np.linalg.norm(profiles, axis=1) + 1e-12
-    similarity = profiles @ profiles[weekday] / (norms * norms[weekday])
-    day_weight = np.maximum(similarity**2, MIN_DAY_WEIGHT)
-    day_weight[weekday] = 1.0
-    out: FloatArray = np.zeros(len(listening.track), dtype=np.float64)
-    out[near] = day_weight[anchor] * clock
-    return out
 
 
 def taste_boost(listening: Listening, fit: FloatArray, now_s: int) -> FloatArray:
@@ -300,6 +287,8 @@ class Source:
     boost: FloatArray | None
     where: str
     evidence: Mapping[int, str]
+    engagement: bool = True  # scores are weighed by engagement (`now`'s blend is not)
+    buckets: bool = True  # the why names forgotten and long-tail tracks
 
 
 def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) -> Source:
@@ -318,23 +307,9 @@ def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) 
         return Source(scores * fresh, scores > 0, None, "in all", mood.evidence())
     if recipe.now:
         when = at or datetime.fromtimestamp(now_s)
-        weekday, minute = when.weekday(), when.hour * 60 + when.minute
-        nearby = neighbourhood_weights(lis, weekday, minute)
-        if ctx.moments and moment_at(ctx.moments, when) is None:
-            everyday = _everyday_source(
-                lis, tuple(ctx.moments), nearby, fresh, now_s, (weekday, minute)
-            )
-            if everyday is not None:
-                return everyday
-        w = nearby * fresh
-        fit = np.bincount(lis.track, weights=w, minlength=lis.n_tracks).astype(np.float64)
-        return Source(
-            w,
-            nearby >= NEAR_WEIGHT,
-            taste_boost(lis, fit, now_s),
-            when_words(weekday, minute),
-            {},
-        )
+        from yawyas.playlists.now import now_source
+
+        return now_source(ctx, now_s, when, recipe.size)
     seeds = _seed_tracks(recipe, lis)
     if not len(seeds):
         raise NotFoundError(
@@ -348,50 +323,38 @@ def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) 
     return Source(per_play * fresh, per_play > 0, None, "with or next to the seeds", evidence)
 
 
-def _everyday_source(
-    lis: Listening,
-    moments: tuple[Moment, ...],
-    nearby: FloatArray,
-    fresh: FloatArray,
-    now_s: int,
-    when: tuple[int, int],
-) -> Source | None:
-    """`now` outside every moment: everyday taste (of the plays no moment holds), and
-    AROUND_SHARE of those plays near `when` (weekday, minute; `nearby` and `fresh` are each
-    play's closeness and recency). None when every play is in some moment."""
-    everyday = lis.derived(("everyday", moments), lambda: everyday_mask(lis, moments))
-    if not everyday.any():
-        return None
-    taste = lis.derived(
-        ("everyday taste", moments, now_s), lambda: everyday_taste(lis, everyday, now_s)
-    )
-    evidence = lis.derived(
-        ("everyday evidence", moments, now_s), lambda: EverydayEvidence(lis, everyday, now_s)
-    )
-    around = nearby * fresh * everyday
-    total = float(around.sum())
-    if total > 0:
-        around = AROUND_SHARE * around / total
-        taste = (1 - AROUND_SHARE) * taste
-    return Source(around, (nearby >= NEAR_WEIGHT) & everyday, taste, when_words(*when), evidence)
-
-
 def _seed_tracks(recipe: Recipe, lis: Listening) -> np.ndarray:
+    """The songs of the recipe's seed tracks (by URI) and seed artists (names folded: case,
+    accents and punctuation do not matter); an artist not in the history is a NotFoundError
+    that suggests the nearest names."""
     uris = set(recipe.seed_tracks)
-    artists = {a.casefold() for a in recipe.seed_artists}
-    hit = [
-        i
-        for i in range(lis.n_tracks)
-        if lis.uris[i] in uris or str(lis.artists[i]).casefold() in artists
-    ]
+    folded = [fold_name(a) for a in lis.artists.tolist()]
+    shown = dict(zip(folded, (str(a) for a in lis.artists.tolist()), strict=True))
+    wanted = {fold_name(a): a for a in recipe.seed_artists}
+    for key, name in wanted.items():
+        if key not in shown:
+            hint = _did_you_mean(key, shown)
+            raise NotFoundError(f"Recipe {recipe.key!r}: no artist {name!r} in your history{hint}")
+    hit = [i for i in range(lis.n_tracks) if lis.uris[i] in uris or folded[i] in wanted]
     return np.asarray(hit, dtype=np.int64)
 
 
-def build_playlist(
+def _did_you_mean(key: str, shown: Mapping[str, str]) -> str:
+    """'; did you mean 'X' or 'Y'?' for the artists whose folded names are nearest `key`."""
+    import difflib
+
+    close = difflib.get_close_matches(key, list(shown), n=3, cutoff=0.6)
+    if not close:
+        return "; check its spelling."
+    names = [f"{shown[c]!r}" for c in close]
+    return f"; did you mean {' or '.join(names)}?"
+
+
+def select(
     recipe: Recipe, ctx: Context, *, now_s: int | None = None, at: datetime | None = None
-) -> Playlist:
-    """The playlist of `recipe` from the history in `ctx`, as of `now_s` (default: the last
-    play), for the local datetime `at` when the recipe is `now`."""
+) -> tuple[steps.Pool, Source]:
+    """The tracks of the recipe's playlist (a pool, best-scored first) and its source: every
+    step up to the choice of tracks, before their order and why."""
     lis = ctx.listening
     if not lis.n_tracks:
         raise NotFoundError(
@@ -401,16 +364,29 @@ def build_playlist(
     now_s = lis.end_s if now_s is None else now_s
     source = build_source(recipe, ctx, now_s, at)
     pool = steps.candidates(lis, source.weights, source.near, source.boost)
-    pool = steps.score(pool, lis, now_s)
+    pool = steps.score(pool, lis, now_s, engagement=source.engagement)
     pool = steps.drop_recent(pool, recipe.skip_played_within_days)
     pool = steps.drop_explicit(pool, ctx.explicit, recipe.explicit)
     pool = steps.keep_durations(pool, ctx.duration_ms, recipe.min_duration_s, recipe.max_duration_s)
     pool = steps.cap_artists(pool, lis.artist, recipe.max_per_artist)
     pool = steps.label_buckets(pool)
-    pool = steps.pick_mix(pool, recipe.mix, recipe.size)
+    if recipe.mix is None:
+        pool = steps.pick_best(pool, recipe.size)
+    else:
+        pool = steps.pick_mix(pool, recipe.mix, recipe.size)
+    return pool, source
+
+
+def build_playlist(
+    recipe: Recipe, ctx: Context, *, now_s: int | None = None, at: datetime | None = None
+) -> Playlist:
+    """The playlist of `recipe` from the history in `ctx`, as of `now_s` (default: the last
+    play), for the local datetime `at` when the recipe is `now`."""
+    lis = ctx.listening
+    pool, source = select(recipe, ctx, now_s=now_s, at=at)
     pool = steps.order_flow(pool, steps.co_listening(lis, pool["track"]))
     pool = steps.space_artists(pool, lis.artist)
-    pool = steps.explain(pool, source.where, ctx.playlists, source.evidence)
+    pool = steps.explain(pool, source.where, ctx.playlists, source.evidence, buckets=source.buckets)
     columns = (pool[c].tolist() for c in ("track", "why", "score", "bucket"))
     tracks = tuple(
         Pick(
@@ -429,5 +405,5 @@ def build_playlist(
 def now_recipe(size: int) -> Recipe:
     """The recipe behind `yawyas playlist now`."""
     return Recipe(
-        key="now", name="Right now (yawyas)", now=True, size=size, mix=NOW_MIX, max_per_artist=0
+        key="now", name="Right now (yawyas)", now=True, size=size, mix=None, max_per_artist=0
     )

@@ -1,14 +1,18 @@
-"""The music plays of a history, numbered by track, with what the playlist steps need.
+"""The music plays of a history, numbered by song, with what the playlist steps need.
 
-Built once per history (`build_listening`) and passed to the pure steps: per play its track,
-local weekday and minute of day, session, start intent, skip and completion; per track its URI,
-name, artist and totals. Only plays (>= 30 s) of tracks with a Spotify URI are kept: a playlist
-can hold nothing else.
+Built once per history (`build_listening`) and passed to the pure steps: per play its song,
+local weekday and minute of day, session, start intent, skip, completion and device family; per
+song its URI, name, artist and name key. Every play (>= 30 s) of a music track counts, with a
+URI or by its names alone (account data): a song is one identity, whatever names its plays. A
+song is its name key (`song_key`: folded artist and title), or its URI where the plays have no
+names; tracks sharing an ISRC (`recordings`) are one song too. So one song never appears twice
+in a playlist, and a names-only history makes playlists like any other. A song's URI is the
+Spotify URI its plays used most ('' when none did: see `services.resolve`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -30,21 +34,25 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Listening:
-    """Music plays (one entry per play, in time order) and their tracks (one per track code)."""
+    """Music plays (one entry per play, in time order) and their songs (one per track code)."""
 
-    track: IntArray  # per play: track code 0..n_tracks-1
+    track: IntArray  # per play: song code 0..n_tracks-1
     start_s: IntArray  # per play: UTC start, unix seconds
     weekday: IntArray  # per play: local weekday of the start, Monday = 0
     minute: IntArray  # per play: local minute of the day of the start, 0..1439
     session: IntArray  # per play: session number (30 min of silence splits)
     deliberate: BoolArray  # per play: the person chose it (row click, play button...)
     skipped: BoolArray  # per play: skipped (flag true or ended with the forward button)
-    completion: FloatArray  # per play: ms_played over the track's longest play, 0..1
-    uris: ObjArray  # per track
-    names: ObjArray  # per track
-    artists: ObjArray  # per track
-    artist: IntArray  # per track: artist code
-    item_ids: IntArray  # per track: the store's item id
+    completion: FloatArray  # per play: ms_played over the song's longest play, 0..1
+    uris: ObjArray  # per song: its Spotify track URI, '' when no play named one
+    names: ObjArray  # per song
+    artists: ObjArray  # per song
+    artist: IntArray  # per song: artist code
+    item_ids: IntArray  # per song: the store's item id of its most played item
+    device: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # per play: index in DEVICE_FAMILIES, -1 where the export does not say (account data)
+    keys: ObjArray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    # per song: its name key (`song_key`), '' for a song known by URI alone
     _derived: dict[Hashable, Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -81,12 +89,21 @@ class Listening:
     def _count(self, codes: IntArray) -> IntArray:
         return np.bincount(codes, minlength=self.n_tracks).astype(np.int64)
 
+    def devices(self) -> IntArray:
+        """Per play: its device family code (-1 unknown); all unknown for an old cache."""
+        if len(self.device) == len(self.track):
+            return self.device
+        return np.full(len(self.track), -1, dtype=np.int64)
+
     def before(self, cutoff_s: int) -> Listening:
         """Only the plays that started before `cutoff_s` (same track numbering)."""
-        return self.subset(self.start_s < cutoff_s)
+        n = int(np.searchsorted(self.start_s, cutoff_s, side="left"))
+        if n == len(self.start_s):
+            return self
+        return self.subset(slice(0, n))  # views, not copies: evaluate cuts many times
 
-    def subset(self, keep: BoolArray) -> Listening:
-        """Only the plays in `keep` (same track numbering)."""
+    def subset(self, keep: BoolArray | slice) -> Listening:
+        """Only the plays in `keep` (a mask or a slice; same track numbering)."""
         return Listening(
             track=self.track[keep],
             start_s=self.start_s[keep],
@@ -101,22 +118,24 @@ class Listening:
             artists=self.artists,
             artist=self.artist,
             item_ids=self.item_ids,
+            device=self.devices()[keep],
+            keys=self.keys,
             mine=None if self.mine is None else self.mine[keep],
         )
 
 
-def build_listening(streams: pd.DataFrame, tz: str) -> Listening:
-    """The music plays of `streams` with local times in `tz` (see `Listening`)."""
+def build_listening(
+    streams: pd.DataFrame, tz: str, recordings: Mapping[int, int] | None = None
+) -> Listening:
+    """The music plays of `streams` with local times in `tz` (see `Listening`); `recordings`
+    maps item ids to a recording id (tracks sharing an ISRC, `store.load_recordings`)."""
     from yawyas.analysis.clock import build_local_times
     from yawyas.analysis.common import label_codes, play_mask
+    from yawyas.analysis.devices import DEVICE_FAMILIES, classify_platform
     from yawyas.analysis.intent import build_start_intents
     from yawyas.analysis.sessions import SESSION_GAP_MS
 
-    uri_codes, uri_labels = label_codes(streams["uri"])
-    track_label = np.append(
-        np.array([str(u).startswith("spotify:track:") for u in uri_labels], dtype=bool), False
-    )  # the last slot: a missing URI (code -1)
-    keep = np.flatnonzero(track_label[uri_codes] & play_mask(streams))
+    keep = np.flatnonzero(_music(streams) & play_mask(streams))
     sub = streams.iloc[keep]
     local = build_local_times(sub, tz)
     start_ms = local["start_ms"].to_numpy(dtype=np.int64)
@@ -125,17 +144,35 @@ def build_listening(streams: pd.DataFrame, tz: str) -> Listening:
     local = local.iloc[order]
     start_ms = start_ms[order]
 
-    all_codes, all_uris = label_codes(sub["uri"])
-    used, codes = np.unique(all_codes, return_inverse=True)  # only tracks with plays
-    uris = all_uris[used]
-    n_tracks = len(uris)
-    first_row = np.full(n_tracks, -1, dtype=np.int64)
-    rows = np.arange(len(codes), dtype=np.int64)
-    first_row[codes[::-1]] = rows[::-1]
-    names = _text(sub["track_name"], first_row)
-    artists_text = _text(sub["artist_name"], first_row)
-    _, artist_codes = np.unique(artists_text.astype(str), return_inverse=True)
-    item_ids = sub["item_id"].to_numpy(dtype=np.int64)[first_row] if n_tracks else first_row
+    items = sub["item_id"].to_numpy(dtype=np.int64)
+    item_list, item_of_play = np.unique(items, return_inverse=True)
+    first = _first_rows(item_of_play, len(item_list))
+    item_uris = _text(sub["uri"], first)
+    item_names = _text(sub["track_name"], first)
+    item_artists = _text(sub["artist_name"], first)
+    item_song = _songs(item_list, item_uris, item_names, item_artists, recordings or {})
+    codes = item_song[item_of_play]
+    n_tracks = int(item_song.max()) + 1 if len(item_song) else 0
+
+    # per song: its most played item names it; its most played Spotify URI publishes it
+    item_plays = np.bincount(item_of_play, minlength=len(item_list))
+    by_plays = np.lexsort((item_list, -item_plays))  # most played first, then lowest id
+    best = np.full(n_tracks, -1, dtype=np.int64)
+    best[item_song[by_plays[::-1]]] = by_plays[::-1]  # the last write is the most played
+    is_track_uri = np.array([u.startswith("spotify:track:") for u in item_uris], dtype=bool)
+    with_uri = by_plays[is_track_uri[by_plays]]
+    best_uri = np.full(n_tracks, -1, dtype=np.int64)
+    best_uri[item_song[with_uri[::-1]]] = with_uri[::-1]
+    uris = np.where(best_uri >= 0, item_uris[np.maximum(best_uri, 0)], "").astype(object)
+    names = item_names[best] if n_tracks else np.zeros(0, dtype=object)
+    artists_text = item_artists[best] if n_tracks else np.zeros(0, dtype=object)
+    keys = np.array(
+        [song_key_of(a, t) for a, t in zip(artists_text, names, strict=True)], dtype=object
+    )
+    _, artist_codes = np.unique(
+        np.array([fold_name(a) for a in artists_text], dtype=str), return_inverse=True
+    )
+    item_ids = item_list[best] if n_tracks else best
 
     ms = sub["ms_played"].to_numpy(dtype=np.int64)
     longest = np.zeros(n_tracks, dtype=np.int64)
@@ -153,6 +190,10 @@ def build_listening(streams: pd.DataFrame, tz: str) -> Listening:
     skipped_flag = sub["skipped"].fillna(False).to_numpy(dtype=bool)
     end_codes, end_labels = label_codes(sub["reason_end"])
     fwd = np.append(np.asarray(end_labels, dtype=object) == "fwdbtn", False)[end_codes]
+    platform_codes, platforms = label_codes(sub["platform"])
+    family = np.append(
+        np.array([DEVICE_FAMILIES.index(classify_platform(str(p))) for p in platforms]), -1
+    ).astype(np.int64)  # the last slot: no platform (account data)
     local_start = local["local_start"].to_numpy().astype("datetime64[m]").astype(np.int64)
     return Listening(
         track=codes.astype(np.int64),
@@ -163,12 +204,87 @@ def build_listening(streams: pd.DataFrame, tz: str) -> Listening:
         deliberate=intents == "deliberate",
         skipped=skipped_flag | fwd,
         completion=completion.astype(np.float64),
-        uris=np.asarray(uris, dtype=object),
+        uris=uris,
         names=names,
         artists=artists_text,
         artist=artist_codes.astype(np.int64),
         item_ids=item_ids.astype(np.int64),
+        device=family[platform_codes],
+        keys=keys,
     )
+
+
+def _music(streams: pd.DataFrame) -> BoolArray:
+    """Per stream: a music track, by URI or, without one, by its kind and names."""
+    from yawyas.analysis.common import label_codes
+
+    uri_codes, uri_labels = label_codes(streams["uri"])
+    by_uri = np.append(
+        np.array([str(u).startswith("spotify:track:") for u in uri_labels], dtype=bool), False
+    )[uri_codes]
+    kind_codes, kind_labels = label_codes(streams["kind"])
+    is_track = np.append(np.asarray(kind_labels, dtype=object) == "track", False)[kind_codes]
+    named = streams["track_name"].notna().to_numpy(dtype=bool)
+    out: BoolArray = by_uri | (is_track & named & (uri_codes < 0))
+    return out
+
+
+def _first_rows(groups: IntArray, n: int) -> IntArray:
+    """Per group 0..n-1: the first row holding it."""
+    first = np.full(n, -1, dtype=np.int64)
+    rows = np.arange(len(groups), dtype=np.int64)
+    first[groups[::-1]] = rows[::-1]
+    return first
+
+
+def _songs(
+    items: IntArray,
+    uris: ObjArray,
+    names: ObjArray,
+    artists: ObjArray,
+    recordings: Mapping[int, int],
+) -> IntArray:
+    """Per item: its song code (0..), numbered by first appearance. Items with the same name
+    key are one song, and so are items of one recording (the same ISRC)."""
+    identity = [
+        song_key_of(a, t) or f"uri\x1f{u}" for a, t, u in zip(artists, names, uris, strict=True)
+    ]
+    _, group = np.unique(np.asarray(identity, dtype=object), return_inverse=True)
+    parent = list(range(int(group.max()) + 1 if len(group) else 0))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    position = {int(item): k for k, item in enumerate(items.tolist())}
+    for item, recording in recordings.items():
+        a, b = position.get(int(item)), position.get(int(recording))
+        if a is not None and b is not None:
+            ra, rb = root(int(group[a])), root(int(group[b]))
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    roots = np.array([root(int(g)) for g in group], dtype=np.int64)
+    _, first = np.unique(roots, return_index=True)
+    number = np.empty(len(parent), dtype=np.int64)
+    number[roots[np.sort(first)]] = np.arange(len(first))
+    out: IntArray = number[roots] if len(roots) else roots
+    return out
+
+
+def song_key_of(artist: object, title: object) -> str:
+    """`song_key` of an artist and title as stored ('' and None alike are missing)."""
+    from yawyas.analysis.text import song_key
+
+    return song_key(str(artist) if artist else None, str(title) if title else None)
+
+
+def fold_name(name: object) -> str:
+    """A name folded for matching (`analysis.text.fold`)."""
+    from yawyas.analysis.text import fold
+
+    return fold(str(name)) if name else ""
 
 
 def _text(column: pd.Series, rows: IntArray) -> ObjArray:
@@ -187,6 +303,7 @@ def day_type(weekday: IntArray | int) -> IntArray:
 
 
 _ARRAYS: Final = (
+    "device",
     "track",
     "start_s",
     "weekday",
@@ -198,7 +315,7 @@ _ARRAYS: Final = (
     "artist",
     "item_ids",
 )
-_TEXTS: Final = ("uris", "names", "artists")
+_TEXTS: Final = ("uris", "names", "artists", "keys")
 
 
 def save_listening(listening: Listening, path: Path) -> None:

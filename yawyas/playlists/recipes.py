@@ -62,7 +62,7 @@ class Recipe:
     seed_tracks: tuple[str, ...] = ()
     seed_artists: tuple[str, ...] = ()
     size: int = DEFAULT_SIZE
-    mix: Mix = field(default_factory=Mix)
+    mix: Mix | None = field(default_factory=Mix)  # None: the best-scored tracks, any bucket
     max_per_artist: int = 3
     skip_played_within_days: int = 0
     explicit: bool = True
@@ -138,6 +138,7 @@ def parse_recipe(key: str, raw: Any, path: Path | None = None) -> Recipe:
     if len(set(sources) - {"seed_tracks", "seed_artists"}) > 1:
         raise BadInputError(f"{where} names more than one source ({', '.join(sources)}).")
     mix_raw = raw.get("mix", {})
+    best_only = bool(raw.get("now")) and "mix" not in raw  # `now` is ranked by its blend
     if not isinstance(mix_raw, dict) or set(mix_raw) - {"familiar", "forgotten", "long_tail"}:
         raise BadInputError(f"{where}: mix takes familiar, forgotten and long_tail shares.")
     default = Mix()
@@ -158,7 +159,7 @@ def parse_recipe(key: str, raw: Any, path: Path | None = None) -> Recipe:
         seed_tracks=_texts(raw.get("seed_tracks", []), where, "seed_tracks"),
         seed_artists=_texts(raw.get("seed_artists", []), where, "seed_artists"),
         size=size,
-        mix=mix,
+        mix=None if best_only else mix,
         max_per_artist=_int(raw.get("max_per_artist", 3), where, "max_per_artist", 0, MAX_SIZE),
         skip_played_within_days=_int(
             raw.get("skip_played_within_days", 0), where, "skip_played_within_days", 0, 36_500

@@ -100,20 +100,22 @@ def candidates(
     )
 
 
-def score(pool: Pool, listening: Listening, now_s: int) -> Pool:
+def score(pool: Pool, listening: Listening, now_s: int, *, engagement: bool = True) -> Pool:
     """Keeps every track and adds engagement (completion, deliberate plays, few skips), days
-    since the last play, and `score` = fit x engagement."""
+    since the last play, and `score` = fit x engagement (fit alone without `engagement`)."""
     completion, deliberate, skips, last = listening.derived(
         "track engagement", lambda: _engagement(listening)
     )
     t = pool["track"].astype(np.int64)
-    engagement = (0.5 + 0.5 * completion[t]) * (1.0 + 0.5 * deliberate[t]) * (1.0 - 0.6 * skips[t])
+    weight = (0.5 + 0.5 * completion[t]) * (1.0 + 0.5 * deliberate[t]) * (1.0 - 0.6 * skips[t])
+    if not engagement:
+        weight = np.ones(len(t))
     out = pool.assign(
         completion=completion[t],
         deliberate=deliberate[t],
         skip_rate=skips[t],
         days_since=(now_s - last[t]) / DAY_S,
-        score=pool["fit"].astype(np.float64) * engagement,
+        score=pool["fit"].astype(np.float64) * weight,
     )
     return out.take(np.lexsort((out["track"], -out["score"])))
 
@@ -186,6 +188,11 @@ def pick_mix(pool: Pool, mix: Mix, size: int) -> Pool:
     return pool.take(np.asarray(sorted(chosen), dtype=np.int64))
 
 
+def pick_best(pool: Pool, size: int) -> Pool:
+    """Keeps the `size` best-scored tracks, whatever their bucket (the pool is by score)."""
+    return pool.take(np.arange(min(size, len(pool))))
+
+
 def cap_artists(pool: Pool, artist: IntArray, max_per_artist: int) -> Pool:
     """Keeps at most `max_per_artist` tracks of each artist, the best-scored first."""
     if max_per_artist <= 0:
@@ -245,26 +252,30 @@ def explain(
     where: str,
     playlists: Mapping[int, Sequence[str]],
     evidence: Mapping[int, str] | None = None,
+    *,
+    buckets: bool = True,
 ) -> Pool:
     """Keeps every track and adds its `why`: plays in the moment or mood, the person's own
-    playlists holding it, mood evidence, and its bucket."""
+    playlists holding it, the source's evidence, and (with `buckets`) its bucket."""
     whys: list[str] = []
     columns = ("track", "fit_plays", "plays", "bucket", "days_since", "skip_rate")
     rows = zip(*(pool[c].tolist() for c in columns), strict=True)
     for track, fit_plays, plays, bucket, days_since, skip_rate in rows:
         parts: list[str] = []
+        said = evidence.get(track) if evidence else None
         if fit_plays:
             times = "once" if fit_plays == 1 else f"{fit_plays} times"
             parts.append(f"played {times} {where}".rstrip())
-        elif plays:
+        elif plays and not said:
             parts.append(f"played {plays} times in all")
         names = playlists.get(track, ())
         if names:
             parts.append("in " + ", ".join(f"'{n}'" for n in names[:2]))
-        said = evidence.get(track) if evidence else None
         if said and not (names and said.startswith("in your playlist")):
             parts.append(said)
-        if bucket == "forgotten":
+        if not buckets:
+            pass
+        elif bucket == "forgotten":
             parts.append(f"a forgotten favourite, quiet for {int(days_since)} days")
         elif bucket == "long_tail":
             parts.append("less played, from the same neighbourhood")

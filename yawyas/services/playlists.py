@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -18,11 +18,16 @@ import numpy as np
 
 from yawyas.analysis.moments.types import Moment, moment_at
 from yawyas.errors import AuthError, BadInputError, RateLimitedError, YawyasError
+from yawyas.playlists.backtest import fit_blend
+from yawyas.playlists.blend import BLEND_VERSION, Blend
 from yawyas.playlists.evaluate import (
     DEFAULT_HOLDOUT_DAYS,
+    DEFAULT_WINDOWS,
     Evaluation,
     check_cutoff,
-    evaluate,
+    combine,
+    evaluate_window,
+    holdout_windows,
 )
 from yawyas.playlists.generate import (
     Context,
@@ -35,14 +40,23 @@ from yawyas.playlists.listening import (
     build_listening,
     read_listening,
     save_listening,
+    song_key_of,
 )
 from yawyas.playlists.moods import Mood, build_moods
 from yawyas.playlists.recipes import Recipe
 from yawyas.playlists.steps import build_colisten
 from yawyas.services.publish import PublishResult, publish_playlist
+from yawyas.services.resolve import resolve_playlist
 from yawyas.settings import Config
 from yawyas.store.cache import listening_cache_path, load_history
-from yawyas.store.metadata import load_item_genres, load_track_flags
+from yawyas.store.db import load_generation
+from yawyas.store.metadata import load_item_genres, load_recordings, load_track_flags
+from yawyas.store.songs import (
+    load_now_blend,
+    load_song_matches,
+    load_track_names,
+    save_now_blend,
+)
 from yawyas.store.spotify import load_playlist_memberships
 
 if TYPE_CHECKING:
@@ -65,10 +79,12 @@ def build_context(
     leaves moments out (evaluate learns its own, from the plays before its cutoff). Unless
     `everyone`, the everyday taste of `now` and the moods count only the person's own plays
     (moments' playlists, whoever they are for, keep all theirs)."""
-    listening = load_listening(conn, tz)
+    known = load_track_names(conn)
+    listening = with_known_uris(load_listening(conn, tz), known, load_song_matches(conn))
     if with_moments and not everyone:
         listening = replace(listening, mine=_mine_plays(conn, config, tz, listening))
-    code_of = {int(item): code for code, item in enumerate(listening.item_ids.tolist())}
+    code_of = _codes_by_name(listening, known)
+    code_of.update((int(item), code) for code, item in enumerate(listening.item_ids.tolist()))
     playlists: dict[int, list[str]] = {}
     for name, item in load_playlist_memberships(conn):
         code = code_of.get(item)
@@ -85,7 +101,8 @@ def build_context(
         if duration_ms is not None:
             duration[code] = int(duration_ms)
     moments = load_moments(conn, tz, config) if with_moments else []
-    ctx = Context(listening, None, playlists, explicit, duration, (), moments)
+    blend = StoredBlend(conn, tz, listening, moments) if with_moments else None
+    ctx = Context(listening, None, playlists, explicit, duration, (), moments, blend)
     if not with_moods:
         return ctx
     colisten = build_colisten(listening)
@@ -111,7 +128,85 @@ def build_context(
     if played is not None:  # only the tracks the person plays: not the kids' titles
         kept = [replace(m, tracks=tuple(t for t in m.tracks if played[t.track])) for m in moods]
         moods = [m for m in kept if m.tracks]
-    return Context(listening, colisten, playlists, explicit, duration, moods, moments)
+    return Context(listening, colisten, playlists, explicit, duration, moods, moments, blend)
+
+
+class StoredBlend:
+    """`now`'s blend for the store's history in one zone: read back from the store when it was
+    tuned on the current history (and the same moments), else tuned now (`fit_blend`, a few
+    seconds on a big history) and kept. Tuned on first use only: recipes that are not `now`
+    never pay for it."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        tz: str,
+        listening: Listening,
+        moments: Sequence[Moment],
+    ) -> None:
+        self._conn, self._tz, self._listening = conn, tz, listening
+        self._moments = tuple(moments)
+        self._blend: Blend | None = None
+
+    @property
+    def key(self) -> str:
+        """What the blend depends on besides the history: version and the moments used."""
+        ids = ",".join(sorted(m.id for m in self._moments))
+        own = "|own" if self._listening.mine is not None else ""  # everyday taste: yours only
+        return f"v{BLEND_VERSION}|{ids}{own}"
+
+    def __call__(self) -> Blend:
+        if self._blend is not None:
+            return self._blend
+        import json
+
+        generation = load_generation(self._conn)
+        stored = load_now_blend(self._conn, self._tz, self.key)
+        blend = Blend.from_document(json.loads(stored)) if stored else None
+        if blend is None:
+            blend = fit_blend(self._listening, self._moments)
+            with contextlib.suppress(sqlite3.OperationalError):  # a read-only store still works
+                save_now_blend(
+                    self._conn, self._tz, generation, self.key, json.dumps(blend.as_document())
+                )
+        self._blend = blend
+        return blend
+
+
+def with_known_uris(
+    listening: Listening,
+    known: Sequence[tuple[int, str, str | None, str | None]],
+    matches: Mapping[str, str | None],
+) -> Listening:
+    """The songs with a URI where their plays named none: a track of the same name key the
+    store knows (the person's library, playlists, synced plays), else what Spotify's search
+    found for it (`services.resolve`). Songs matched by neither keep ''."""
+    missing = [i for i, uri in enumerate(listening.uris.tolist()) if not uri]
+    if not missing:
+        return listening
+    by_key: dict[str, str] = {}
+    for _, uri, artist, title in known:
+        by_key.setdefault(song_key_of(artist, title), uri)
+    uris = listening.uris.copy()
+    for i in missing:
+        key = str(listening.keys[i]) if len(listening.keys) else ""
+        uris[i] = by_key.get(key) or matches.get(key) or ""
+    return replace(listening, uris=uris)
+
+
+def _codes_by_name(
+    listening: Listening, known: Sequence[tuple[int, str, str | None, str | None]]
+) -> dict[int, int]:
+    """Item id -> song code for the store's tracks whose name key is a played song's (so a
+    playlist entry of another release of a song, or of a song played by name only, names
+    the song)."""
+    code_of_key = {str(k): code for code, k in enumerate(listening.keys.tolist()) if k}
+    out: dict[int, int] = {}
+    for item, _, artist, title in known:
+        code = code_of_key.get(song_key_of(artist, title))
+        if code is not None:
+            out[item] = code
+    return out
 
 
 def _mine_plays(
@@ -137,7 +232,7 @@ def load_listening(conn: sqlite3.Connection, tz: str) -> Listening:
             return cached
     if streams is None:
         streams = load_history(conn)
-    listening = build_listening(streams, tz)
+    listening = build_listening(streams, tz, load_recordings(conn))
     if path is not None:
         with contextlib.suppress(OSError):  # a read-only home still works, only slower
             save_listening(listening, path)
@@ -242,6 +337,7 @@ def publish_recipes(
     for recipe in recipes:
         try:
             playlist = build_playlist(recipe, ctx, at=at)
+            playlist = resolve_playlist(client, conn, playlist, policy=policy)
             result = publish_playlist(
                 client, conn, recipe, playlist, dry_run=dry_run, policy=policy
             )
@@ -262,20 +358,33 @@ def evaluate_history(
     cutoff: str | None = None,
     holdout_days: int = DEFAULT_HOLDOUT_DAYS,
     size: int = 50,
+    windows: int = DEFAULT_WINDOWS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
-    """`evaluate` of the store's history: the cutoff from `cutoff` (a local day) or
-    `holdout_days`, and the moments learned again from the plays before it only, so that
-    `now` knows nothing of the held-out weeks."""
+    """`evaluate` of the store's history: the held-out span from `cutoff` (a local day) for
+    `holdout_days`, else the last `holdout_days`, cut into `windows` windows. Each window is
+    judged with the moments learned again from the plays before its start only and a blend
+    tuned on those plays, so that `now` knows nothing of the weeks it is judged on."""
     from yawyas.services import moments as moments_service
 
     ctx = build_context(conn, tz, with_moods=False, config=config, with_moments=False)
-    cutoff_s = cutoff_seconds(ctx.listening, tz, cutoff, holdout_days)
-    check_cutoff(ctx.listening, cutoff_s)  # before the seconds of learning moments
-    learned = moments_service.learn_moments_before(
-        conn, config or Config(path=Path("config.toml")), tz=tz, before_s=cutoff_s
-    )
-    moments = [m for m in learned if not m.hidden]
-    return evaluate(ctx.listening, replace(ctx, moments=moments), cutoff_s=cutoff_s, size=size)
+    lis = ctx.listening
+    first = cutoff_seconds(lis, tz, cutoff, holdout_days)
+    check_cutoff(lis, first)  # before the seconds of learning moments
+    until = None if cutoff is None else first + holdout_days * 86_400
+    spans = holdout_windows(lis, first, until, windows)
+    results = []
+    for done, (start, end) in enumerate(spans):
+        if progress is not None:
+            progress(done, len(spans))
+        learned = moments_service.learn_moments_before(
+            conn, config or Config(path=Path("config.toml")), tz=tz, before_s=start
+        )
+        moments = [m for m in learned if not m.hidden]
+        results.append(evaluate_window(lis, replace(ctx, moments=moments), start, end, size=size))
+    if progress is not None:
+        progress(len(spans), len(spans))
+    return combine(results, size)
 
 
 def cutoff_seconds(listening: Listening, tz: str, day: str | None, holdout_days: int) -> int:

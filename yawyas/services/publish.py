@@ -42,6 +42,7 @@ class PublishResult:
     added: list[str] = field(default_factory=list)  # URIs not on Spotify now
     removed: list[str] = field(default_factory=list)  # URIs on Spotify that will go
     reordered: bool = False
+    unmatched: list[str] = field(default_factory=list)  # tracks with no Spotify URI, left out
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,7 +67,8 @@ def publish_playlist(
     """Make the recipe's Spotify playlist hold exactly `playlist`'s tracks, in order."""
     from yawyas.sources import spotify as sp  # spotipy loads only when publishing
 
-    wanted = playlist.uris
+    wanted = list(dict.fromkeys(u for u in playlist.uris if u))
+    unmatched = [f"{t.track_name} by {t.artist_name}" for t in playlist.tracks if not t.uri]
     remembered = load_published(conn, recipe.key)
     playlist_id: str | None = None
     current: list[str] = []
@@ -98,6 +100,7 @@ def publish_playlist(
         added=added,
         removed=removed,
         reordered=not same and not added and not removed,
+        unmatched=unmatched,
     )
     if dry_run:
         return result

@@ -119,9 +119,11 @@ __all__ = [
     "parse_artist",
     "parse_track",
     "replace_playlist_items",
+    "search_tracks",
 ]
 
 PAGE_LIMIT = 50  # the most any read endpoint yawyas uses gives per page (2026)
+SEARCH_LIMIT = 10  # the most results a development-mode app's search may ask for (2026)
 WRITE_CHUNK = 100  # the most URIs one playlist write may carry
 MAX_PAGES = 10_000  # a guard against a server whose `next` never ends
 
@@ -320,6 +322,33 @@ def fetch_track(
     except MissingError:
         return None
     return parse_track(raw)
+
+
+def search_tracks(
+    client: spotipy.Spotify,
+    artist: str,
+    title: str,
+    *,
+    limit: int = SEARCH_LIMIT,
+    policy: RetryPolicy | None = None,
+) -> list[TrackInfo]:
+    """Spotify's tracks for one song by name, best first: one search request,
+    `q=track:"TITLE" artist:"ARTIST"`, at most `limit` (<= SEARCH_LIMIT) answers."""
+    if not 1 <= limit <= SEARCH_LIMIT:
+        raise BadInputError(f"A search asks for 1 to {SEARCH_LIMIT} tracks, not {limit}.")
+
+    def quoted(text: str) -> str:
+        return '"' + " ".join(text.replace('"', " ").split()) + '"'
+
+    query = f"track:{quoted(title)} artist:{quoted(artist)}"
+    answer = call(
+        client,
+        f"the search for {title!r} by {artist!r}",
+        functools.partial(client.search, query, limit=limit, type="track"),
+        policy=policy,
+    )
+    page = answer.get("tracks") if isinstance(answer, dict) else None
+    return [t for t in map(parse_track, page_items(page)) if t is not None and t.id]
 
 
 def fetch_artist(

@@ -385,6 +385,29 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         INSERT OR IGNORE INTO stream_sources (id, name) VALUES (7, 'lastfm'), (8, 'listenbrainz');
         """,
     ),
+    # `playlist now`'s weights per zone, and Spotify's answers for songs known by name only
+    (
+        "0007_songs",
+        """
+        -- the blend of signals `now` uses, tuned on the history of `generation` (see
+        -- playlists.blend); `key` names what else it depends on (moments, version)
+        CREATE TABLE now_blends (
+            zone TEXT PRIMARY KEY,
+            generation INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            document TEXT NOT NULL,
+            tuned_at INTEGER NOT NULL
+        );
+        -- one search per song key (analysis.text.song_key): status 1 found `uri`, 0 Spotify
+        -- had no track with the same folded artist and title
+        CREATE TABLE song_matches (
+            song_key TEXT PRIMARY KEY,
+            status INTEGER NOT NULL,
+            uri TEXT,
+            searched_at INTEGER NOT NULL
+        );
+        """,
+    ),
 )
 
 

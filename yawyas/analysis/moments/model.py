@@ -1,19 +1,12 @@
-"""Finding the moments among the segments: density clustering, weekly merging, a lift test.
+"""What the moments can be about: the contents that are dense somewhere in the week.
 
-1. DBSCAN on time x context features (a sample of at most `sample_size` segments). Density,
-   not a fixed number of clusters: a moment is a region where sessions are much closer together
-   than the person's everyday listening, and whatever is in no dense region is noise. `eps` is a
-   resolution in the features' plain units (about two hours of clock, or a clearly different
-   music), and the density needed scales with the length of the history: a core session needs
-   neighbours from about one week in ten, a cluster sessions from one week in four.
-2. The listening day is one-hot with a distance above `eps`, so each cluster lives on one
-   weekday; clusters with the same context (closer than `merge_distance`) whose start windows
-   overlap are one weekly moment on several days ("Mon-Fri 17:00").
-3. Each moment is then a rule: its days, its start window and a context radius. Every segment
-   is classified by the rules (the nearest context wins), so the sample only finds moments.
-4. A moment must be concentrated in time: the share of its context's listening that falls in
-   its window must be `min_lift` times the share of all other listening in that window.
-   Everyday listening, spread over the week like the rest, fails this and becomes noise.
+DBSCAN on time x context features (a sample of at most `sample_size` segments). Density, not a
+fixed number of clusters: a cluster is a region where sessions are much closer together than the
+person's everyday listening (about two hours of clock, or a clearly different music, apart), and
+the density needed scales with the length of the history. Clusters whose content is alike are one
+content; `content_balls` gives each content's segments at any time, for the routines search
+(`routines`) to find when, and on what, it recurs. The helpers here also word a set of sessions'
+usual start window (`start_window`, `in_arc`) and busy days (`busy_days`) for `describe`.
 """
 
 from __future__ import annotations
@@ -31,36 +24,32 @@ from yawyas.analysis.moments.features import Segments
 BIN_MINUTES: Final = 15
 PEAK_FRACTION: Final = 0.2  # a window spans the bins around the peak with >= 20% of its count
 DAY_FRACTION: Final = 0.3  # a day belongs to a moment with >= 30% of its busiest day's sessions
-MIN_WEEKS: Final = 4  # a moment happens in at least this many different weeks
-MAX_LIFT: Final = 100.0  # beyond this, "far likelier" is all there is to say
 
 
 @dataclass(frozen=True)
 class ModelParams:
-    """The knobs of the model, in plain units; the defaults are what the tests validate."""
+    """The knobs of the content clustering, in plain units; the defaults are what the tests
+    validate."""
 
     eps: float = 0.6
     merge_distance: float = 0.5
-    min_lift: float = 3.0
     sample_size: int = 12_000
     seed: int = 0
     radius_floor: float = 0.2
     radius_factor: float = 1.5
-    margin_minutes: float = 30.0
     weeks_per_core: float = 10.0
     weeks_per_moment: float = 4.0
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A found moment as a rule on segments: listening days, start window, context ball."""
+    """A dense cluster as a rule on segments: listening days, start window, context ball."""
 
     days: tuple[int, ...]
     start_minute: float  # first usual start (minutes after midnight)
     last_start_minute: float  # last usual start; before start_minute when crossing midnight
     centroid: FloatArray
     radius: float
-    lift: float = 0.0
 
 
 def start_window(minutes: FloatArray) -> tuple[float, float]:
@@ -104,14 +93,6 @@ def busy_days(days: IntArray) -> tuple[int, ...]:
     return tuple(int(d) for d in np.flatnonzero(counts >= DAY_FRACTION * counts.max()))
 
 
-def _arcs_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    def pieces(w: tuple[float, float]) -> list[tuple[float, float]]:
-        first, last = w
-        return [(first, last)] if first <= last else [(first, 1440.0), (0.0, last)]
-
-    return any(min(b1, b2) >= max(a1, a2) for a1, b1 in pieces(a) for a2, b2 in pieces(b))
-
-
 def _union(n: int, pairs: list[tuple[int, int]]) -> IntArray:
     parent = list(range(n))
 
@@ -151,96 +132,6 @@ def _rule(segments: Segments, context: FloatArray, members: IntArray, params: Mo
     spread = np.sqrt(((context[members] - centroid) ** 2).sum(axis=1))
     radius = max(params.radius_floor, params.radius_factor * float(np.quantile(spread, 0.9)))
     return Rule(days, first, last, centroid, radius)
-
-
-def _in_rule_time(segments: Segments, rule: Rule, margin: float) -> BoolArray:
-    on_day = np.isin(segments.day, rule.days)
-    out: BoolArray = on_day & in_arc(
-        segments.minute, rule.start_minute - margin, rule.last_start_minute + margin
-    )
-    return out
-
-
-def _lift(weight: FloatArray, similar: BoolArray, timely: BoolArray) -> float:
-    """How much likelier listening of this context is in the window than other listening:
-    P(window | context) / P(window | other context), by streams."""
-    inside = weight[similar].sum()
-    if inside == 0:
-        return 0.0
-    p_similar = weight[similar & timely].sum() / inside
-    rest = weight[~similar].sum()
-    p_rest = weight[~similar & timely].sum() / rest if rest > 0 else weight[timely].sum() / inside
-    return float(min(p_similar / max(p_rest, 1e-6), MAX_LIFT))
-
-
-def classify(
-    segments: Segments, context: FloatArray, rules: list[Rule], margin: float
-) -> tuple[IntArray, list[float]]:
-    """Each segment's rule (-1: none), nearest context first; and each rule's lift."""
-    n = len(segments)
-    labels = np.full(n, -1, dtype=np.int64)
-    best = np.full(n, np.inf)
-    lifts = []
-    for i, rule in enumerate(rules):
-        distance = np.sqrt(((context - rule.centroid) ** 2).sum(axis=1))
-        similar = distance <= rule.radius
-        timely = _in_rule_time(segments, rule, margin)
-        weight = segments.streams.astype(np.float64)
-        lifts.append(_lift(weight, similar, timely))
-        take = similar & timely & (distance < best)
-        labels[take] = i
-        best[take] = distance[take]
-    return labels, lifts
-
-
-def fit_rules(
-    time_x: FloatArray, context_x: FloatArray, segments: Segments, params: ModelParams
-) -> tuple[list[Rule], IntArray]:
-    """The moments' rules, and each segment's moment (index into the rules; -1 for noise)."""
-    n = len(segments)
-    if n == 0:
-        return [], np.zeros(0, dtype=np.int64)
-    weeks = max(1.0, float(segments.week.max() - segments.week.min() + 1))
-    rng = np.random.default_rng(params.seed)
-    sample = np.arange(n)
-    if n > params.sample_size:
-        sample = np.sort(rng.choice(n, params.sample_size, replace=False))
-    fraction = len(sample) / n
-    dense = _dense_clusters(np.hstack([time_x[sample], context_x[sample]]), weeks, fraction, params)
-    k = int(dense.max(initial=-1)) + 1
-    if k == 0:
-        return [], np.full(n, -1, dtype=np.int64)
-    rules = [_rule(segments, context_x, sample[dense == c], params) for c in range(k)]
-    pairs = [
-        (i, j)
-        for i in range(k)
-        for j in range(i + 1, k)
-        if np.linalg.norm(rules[i].centroid - rules[j].centroid) < params.merge_distance
-        and _arcs_overlap(
-            (rules[i].start_minute, rules[i].last_start_minute),
-            (rules[j].start_minute, rules[j].last_start_minute),
-        )
-    ]
-    groups = _union(k, pairs)
-    merged = groups[dense[dense >= 0]]
-    members = sample[dense >= 0]
-    rules = [
-        _rule(segments, context_x, members[merged == g], params)
-        for g in range(int(groups.max()) + 1)
-    ]
-    labels, lifts = classify(segments, context_x, rules, params.margin_minutes)
-    weeks_seen = [len(np.unique(segments.week[labels == i])) for i in range(len(rules))]
-    keep = [
-        i for i in range(len(rules)) if lifts[i] >= params.min_lift and weeks_seen[i] >= MIN_WEEKS
-    ]
-    kept = [
-        Rule(r.days, r.start_minute, r.last_start_minute, r.centroid, r.radius, lifts[i])
-        for i, r in enumerate(rules)
-        if i in keep
-    ]
-    if len(kept) != len(rules):
-        labels, _ = classify(segments, context_x, kept, params.margin_minutes)
-    return kept, labels
 
 
 def content_balls(

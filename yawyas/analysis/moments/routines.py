@@ -196,9 +196,7 @@ def looked_at(n_weeks: int, groups: int) -> int:
     return max(groups, 1) * len(DAYSETS) * (BINS - 1) * blocks
 
 
-def build_frame(
-    segments: Segments, background: BoolArray | None = None, groups: int = 1
-) -> Frame:
+def build_frame(segments: Segments, background: BoolArray | None = None, groups: int = 1) -> Frame:
     """The frame of a history; the null model's chances come from `background` (default: all
     segments; see `fit.fit_moments`, which leaves the strongest routines out of it)."""
     weeks = (segments.week - segments.week.min()).astype(np.int64)
@@ -656,6 +654,24 @@ def _same_story(a: Routine, b: Routine, segments: Segments) -> bool:
     return bool(devices[0] == devices[1])
 
 
+def _hours(r: Routine) -> tuple[int, int]:
+    """The bins of the listening day its windows cover, over all its eras."""
+    return min(first for _, _, first, _ in r.spans), max(last for _, _, _, last in r.spans)
+
+
+def _one_habit(a: Routine, b: Routine, segments: Segments) -> bool:
+    """Faint routines of one device or kind of listening whose hours overlap by half are
+    pieces of one habit (everyday music at the computer on weekday afternoons, passing the
+    tests in some seasons and not in others, over years): merged whatever the weeks between
+    them, when the whole still passes the tests. Sharp ones (a playlist's hour) keep their
+    eras: a change of hour or day there is a change of life."""
+    if max(a.lift, b.lift) >= STORY_LIFT:
+        return False
+    (a_lo, a_hi), (b_lo, b_hi) = _hours(a), _hours(b)
+    overlap = min(a_hi, b_hi) - max(a_lo, b_lo) + 1
+    return overlap >= 0.5 * min(a_hi - a_lo + 1, b_hi - b_lo + 1)
+
+
 def _merged(a: Routine, b: Routine, segments: Segments, frame: Frame) -> Routine | None:
     group = a.group
     if a.group.key != b.group.key:  # one group may hold the other's routine (a show, podcasts)
@@ -671,14 +687,17 @@ def _merged(a: Routine, b: Routine, segments: Segments, frame: Frame) -> Routine
             )
         else:
             return None
-    if abs(_centre(segments, a) - _centre(segments, b)) > DRIFT_MINUTES:
+    if _one_habit(a, b, segments):
+        pass  # a faint habit seen in pieces: one routine whatever the eras between them
+    elif abs(_centre(segments, a) - _centre(segments, b)) > DRIFT_MINUTES:
         return None
-    gap = max(a.first_week, b.first_week) - min(a.last_week, b.last_week)
-    if set(a.days) & set(b.days):
-        if set(a.days) != set(b.days) or gap > MAX_PAUSE_WEEKS:
+    else:
+        gap = max(a.first_week, b.first_week) - min(a.last_week, b.last_week)
+        if set(a.days) & set(b.days):
+            if set(a.days) != set(b.days) or gap > MAX_PAUSE_WEEKS:
+                return None
+        elif gap > BLOCK_WEEKS:
             return None
-    elif gap > BLOCK_WEEKS:
-        return None
     days = tuple(sorted(set(a.days) | set(b.days)))
     merged = evaluate_chain(segments, group, days, a.spans + b.spans, frame)
     if merged is None or not is_routine(merged, frame):

@@ -19,8 +19,8 @@ def demo(
     persona: Annotated[
         str,
         typer.Option(
-            help="Which demo listener: default, night_owl, tokyo, sydney; or one of the messier "
-            "lives: household, messy, no_routine."
+            help="Which demo listener: default, night_owl, tokyo, sydney, household, messy, "
+            "no_routine."
         ),
     ] = "default",
     seed: Annotated[int, typer.Option(help="Random seed of the simulation.")] = 7,

@@ -17,17 +17,24 @@ def evaluate(
     ctx: typer.Context,
     tz: TzOption = None,
     cutoff: Annotated[
-        str | None, typer.Option(help="Learn before this local day, YYYY-MM-DD.")
+        str | None, typer.Option(help="Hold out from this local day, YYYY-MM-DD.")
     ] = None,
     holdout_days: Annotated[
         int,
-        typer.Option("--holdout-days", min=1, help="Without --cutoff: hold out the last N days."),
+        typer.Option("--holdout-days", min=1, help="Hold out N days (the last N by default)."),
     ] = 28,
+    windows: Annotated[
+        int,
+        typer.Option(
+            "--windows", min=1, max=52, help="Judge the held-out days in N windows (cutoffs)."
+        ),
+    ] = 4,
     size: Annotated[int, typer.Option(min=1, max=500, help="Playlist size.")] = 50,
     as_json: AsJson = False,
 ) -> None:
-    """How well `playlist now` predicts what you play: hit rate on held-out plays against the
-    overall top and the most recently played tracks.
+    """How well `playlist now` predicts what you play: hit rate on held-out plays against
+    strong baselines (overall top, most recent, same time of the week, ACT-R recency and
+    frequency), each window learned from the plays before it.
 
     Example: yawyas evaluate --json
     """
@@ -35,7 +42,7 @@ def evaluate(
 
     st = state(ctx)
     zone, _travel = st.timezone(tz)
-    with output.status("Learning from the plays before the cutoff..."):
+    with output.status("Learning from the plays before each cutoff..."):
         result = evaluate_history(
             st.connect(),
             zone,
@@ -43,21 +50,39 @@ def evaluate(
             cutoff=cutoff,
             holdout_days=holdout_days,
             size=size,
+            windows=windows,
         )
     doc = result.as_dict()
     if as_json:
         output.print_json(doc)
         return
     output.console.print(
-        f"Learned from the {result.train_plays:,} plays before the cutoff "
-        f"({result.moments} moments); judged on the {result.heldout_plays:,} plays after it.",
+        f"Judged on the {result.heldout_plays:,} plays of {len(result.windows)} windows, each "
+        f"learned from the plays before it ({result.train_plays:,} before the first, "
+        f"{result.moments} moments).",
         highlight=False,
     )
+    spread = doc["spread"]
     table = Table(title=f"Hit rate of {size}-track playlists", title_justify="left")
     table.add_column("Playlist")
     table.add_column("Hit rate", justify="right")
-    table.add_row("now (its moment, or everyday listening)", f"{result.now:.1%}")
-    table.add_row(f"overall top {size}", f"{result.top:.1%}")
-    table.add_row(f"{size} most recently played", f"{result.recent:.1%}")
+    table.add_column("Per window", justify="right")
+    names = {
+        "top": f"overall top {size}",
+        "recent": f"{size} most recently played",
+        "time_of_week": f"top {size} of the same weekday within an hour",
+        "recency_frequency": "recency and frequency (ACT-R activation)",
+    }
+    rows = [("now (the blend of your signals)", "now")]
+    rows += [(names.get(b, b), b) for b in doc["baselines"]]
+    for label, key in rows:
+        low, high = spread[f"hit_rate_{key}"]["min"], spread[f"hit_rate_{key}"]["max"]
+        table.add_row(label, f"{result.rate(key):.1%}", f"{low:.1%}-{high:.1%}")
     output.console.print(table)
-    output.console.print(f"now / top: {result.lift_over_top:.2f}x", highlight=False)
+    lift = spread["lift_over_best"]
+    output.console.print(
+        f"now / best baseline ({names.get(result.best_baseline, result.best_baseline)}): "
+        f"{result.lift_over_best:.2f}x "
+        f"(per window {lift['min']:.2f}-{lift['max']:.2f}x)",
+        highlight=False,
+    )

@@ -113,6 +113,8 @@ def _overview(shown: list[Moment]) -> Table:
         name = output.literal(m.name)
         if m.audience != "you":
             name.append(f" ({FOR.get(m.audience, m.audience)})", style="magenta")
+        if not m.current:
+            name.append(f" (until {m.active_to[:7]})", style="dim")
         if m.hidden:
             name.append(" (hidden)", style="dim")
         table.add_row(
@@ -149,9 +151,18 @@ def _how(m: Moment) -> str:
 
 
 def _since(m: Moment) -> str:
-    first = datetime.fromtimestamp(m.first_played_at, UTC).strftime("%Y-%m")
-    last = datetime.fromtimestamp(m.last_played_at, UTC).strftime("%Y-%m")
-    return f"{m.sessions:,} sessions in {m.weeks:,} weeks, {first} to {last}"
+    first = m.active_from or datetime.fromtimestamp(m.first_played_at, UTC).strftime("%Y-%m-%d")
+    last = m.active_to or datetime.fromtimestamp(m.last_played_at, UTC).strftime("%Y-%m-%d")
+    era = f"{first} to {last}" + ("" if m.current else " (a past moment)")
+    return f"{era}: {m.weeks:,} weeks, {m.days:,} days, {m.sessions:,} sessions"
+
+
+def _odds(m: Moment) -> str:
+    """What the null model said: the days it happened on against chance."""
+    return (
+        f"{m.occasions:,} days in its pattern against {m.expected:,.1f} by chance"
+        f" (z {m.z:.1f}); busiest day {m.top_day_share:.0%} of it"
+    )
 
 
 def _details(i: int, m: Moment, top: int) -> RenderableType:
@@ -165,7 +176,8 @@ def _details(i: int, m: Moment, top: int) -> RenderableType:
     grid.add_column(overflow="fold")
     grid.add_row("when", output.literal("; ".join(w.describe() for w in m.windows)))
     grid.add_row("how", output.literal(_how(m)))
-    grid.add_row("seen", _since(m))
+    grid.add_row("era", _since(m))
+    grid.add_row("recurs", _odds(m))
     if m.audience != "you" or m.audience_confidence < 1:
         why = "; ".join(e.text for e in m.audience_evidence[:2])
         grid.add_row(

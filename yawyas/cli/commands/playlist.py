@@ -166,4 +166,9 @@ def publish(
             else:
                 verb = "created" if r.created else "updated" if r.written else "unchanged"
                 output.show(r.name, f": {verb}, {r.tracks} tracks.")
+            if r.unmatched:
+                output.show(
+                    f"  {len(r.unmatched)} tracks could not be matched on Spotify"
+                    " and were left out."
+                )
     exit_on_failures(outcomes)

@@ -1,0 +1,172 @@
+"""`now` as a blend fitted per person, its baselines and its evaluation over several cutoffs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.test_playlists_steps import MONDAY, frame, weekly
+from yawyas.playlists.backtest import backtest_cutoffs, fit_blend
+from yawyas.playlists.blend import PARTS, SIGNALS, Blend, Signals
+from yawyas.playlists.evaluate import (
+    BASELINES,
+    activation_tracks,
+    evaluate,
+    time_of_week_tracks,
+    top_tracks,
+)
+from yawyas.playlists.generate import Context, build_playlist, now_recipe
+from yawyas.playlists.listening import DAY_S, build_listening
+
+
+def _names(lis: Any, codes: Any) -> list[str]:
+    return [str(lis.names[c]) for c in codes]
+
+
+def test_activation_puts_a_few_recent_plays_above_many_old_ones() -> None:
+    rows = [{"start": MONDAY + timedelta(hours=h), "track": "old"} for h in range(10)]
+    rows += [{"start": MONDAY + timedelta(days=99, hours=h), "track": "new"} for h in range(2)]
+    lis = build_listening(frame(rows), "UTC")
+    now_s = int((MONDAY + timedelta(days=100)).timestamp())
+    # ACT-R: 10 plays 100 days ago (10 x 8.64e6^-0.5 = 0.0034) < 2 plays a day ago (0.0068)
+    assert _names(lis, activation_tracks(lis, now_s, 2)) == ["new", "old"]
+    assert _names(lis, top_tracks(lis, 2)) == ["old", "new"]
+
+
+def test_time_of_week_baseline_crosses_midnight_and_fills_with_the_top() -> None:
+    rows = [
+        {"start": MONDAY + timedelta(weeks=w, days=5, minutes=20), "track": "late"}
+        for w in range(3)
+    ]  # Saturday 00:20
+    rows += [{"start": MONDAY + timedelta(days=d, hours=12), "track": "noon"} for d in range(9)]
+    lis = build_listening(frame(rows), "UTC")
+    friday_2340 = 4 * 1440 + 23 * 60 + 40
+    assert _names(lis, time_of_week_tracks(lis, friday_2340, 1)) == ["late"]
+    assert _names(lis, time_of_week_tracks(lis, friday_2340, 2)) == ["late", "noon"]
+    # nothing within an hour on Wednesday evening: the overall top
+    assert _names(lis, time_of_week_tracks(lis, 2 * 1440 + 20 * 60, 2)) == ["noon", "late"]
+
+
+def test_evaluate_pools_its_windows_and_reports_the_spread() -> None:
+    lis = build_listening(weekly(30), "UTC")
+    result = evaluate(lis, Context(lis), size=8, windows=4)
+    assert len(result.windows) == 4
+    cutoffs = [w.cutoff_s for w in result.windows]
+    assert cutoffs == sorted(cutoffs)
+    assert [w.train_plays for w in result.windows] == [
+        int((lis.start_s < c).sum()) for c in cutoffs
+    ]
+    assert result.heldout_plays == sum(w.heldout_plays for w in result.windows) == 4 * 19 + 1
+    for name in ("now", *BASELINES):
+        hits = sum(w.hits[name] for w in result.windows)
+        assert result.rate(name) == pytest.approx(hits / result.heldout_plays)
+    doc = result.as_dict()
+    assert set(doc["baselines"]) == set(BASELINES)
+    assert doc["best_baseline"] == result.best_baseline
+    assert doc["lift_over_best"] == pytest.approx(result.lift_over_best, abs=1e-3)
+    assert len(doc["cutoffs"]) == 4
+    spread = doc["spread"]["lift_over_best"]
+    assert spread["min"] <= spread["mean"] <= spread["max"]
+    # a weekly routine: the time of the week is everything, and `now` holds all of it
+    assert result.now >= 0.95
+    assert result.now >= result.rate("time_of_week")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_histories_are_not_below_the_best_baseline(seed: int) -> None:
+    """No time, no drift, no sessions: nothing to learn beyond how often each song is played.
+    The best baseline is chosen after seeing the held-out plays, so `now` may trail it by
+    sampling noise (one point), never by more."""
+    rng = np.random.default_rng(seed)
+    n = 5000
+    starts = np.sort(rng.uniform(0, 250 * 1440, n))
+    songs = rng.zipf(1.3, n) % 500
+    rows = [
+        {"start": MONDAY + timedelta(minutes=float(m)), "track": f"t{k}", "artist": f"a{k % 17}"}
+        for m, k in zip(starts, songs, strict=True)
+    ]
+    lis = build_listening(frame(rows), "UTC")
+    result = evaluate(lis, Context(lis), windows=4)
+    best = result.rate(result.best_baseline)
+    assert result.now >= best - 0.01, result.as_dict()
+
+
+def _routine_and_drift() -> Any:
+    """Thursdays 19:00 the same six jazz songs; every other day a new favourite a fortnight."""
+    rows: list[dict[str, Any]] = []
+    for day in range(200):
+        start = MONDAY + timedelta(days=day, hours=10)
+        if day % 7 == 3:
+            rows += [
+                {"start": start + timedelta(hours=9, minutes=4 * k), "track": f"jazz {k}"}
+                for k in range(6)
+            ]
+        else:
+            fav = day // 14
+            rows += [
+                {"start": start + timedelta(minutes=4 * k), "track": f"fav {fav} {k}"}
+                for k in range(3)
+            ]
+    return frame(rows)
+
+
+def test_the_blend_is_fitted_on_the_weeks_before_now_only() -> None:
+    lis = build_listening(_routine_and_drift(), "UTC")
+    now_s = lis.end_s - 20 * DAY_S
+    starts = backtest_cutoffs(lis.before(now_s), now_s)
+    assert starts
+    assert max(starts) + 7 * DAY_S <= now_s
+    blend = fit_blend(lis, (), now_s, size=6)
+    assert blend.tuned
+    assert blend.windows == len(starts)
+    # the same history with other plays after `now_s` gives the same blend
+    assert fit_blend(lis.before(now_s), (), now_s, size=6) == blend
+    weights = dict(zip(SIGNALS, blend.everyday, strict=True))
+    assert sum(weights.values()) == pytest.approx(1.0)
+    # drifting favourites: what was played lately predicts; the all-time top does not
+    lately = weights["recent"] + weights["week"] + weights["colisten"] + weights["activation"]
+    assert lately > weights["frequency"]
+    assert blend.everyday_prior < float("inf")  # and the jazz hour speaks for itself
+
+
+def test_now_follows_the_routine_and_the_drift_and_says_why() -> None:
+    lis = build_listening(_routine_and_drift(), "UTC")
+    ctx = Context(lis)
+    thursday = (MONDAY + timedelta(days=199 - (199 - 3) % 7)).replace(tzinfo=None)
+    jazz = build_playlist(now_recipe(6), ctx, at=thursday + timedelta(hours=19, minutes=5))
+    assert sorted(t.track_name for t in jazz.tracks) == [f"jazz {k}" for k in range(6)]
+    assert all("around 19:05 on Thursdays" in t.why for t in jazz.tracks)
+    morning = build_playlist(now_recipe(3), ctx, at=thursday + timedelta(days=1, hours=10))
+    # the favourites of the last two fortnights, not the older ones
+    assert all(t.track_name.startswith(("fav 13 ", "fav 14 ")) for t in morning.tracks)
+    assert all("last played" in t.why or "on Fridays" in t.why for t in morning.tracks)
+
+
+def test_signals_are_distributions_and_the_parts_sum_to_the_score() -> None:
+    lis = build_listening(_routine_and_drift(), "UTC")
+    signals = Signals(lis, (), lis.end_s + 1)
+    slot = signals.at(3 * 96 + 19 * 4)  # Thursday 19:00
+    sums = slot.signals.sum(axis=0)
+    assert np.allclose(sums[sums > 0], 1.0)
+    assert slot.near_total > 0
+    blend = fit_blend(lis, ())
+    parts = slot.parts(blend)
+    assert parts.shape == (lis.n_tracks, len(PARTS))
+    assert np.isclose(parts.sum(), 1.0)  # (C + prior x 1) / (C + prior)
+    alone = slot.parts(Blend(everyday_prior=float("inf")))
+    assert not alone[:, -1].any()  # no time of the week with an infinite prior
+
+
+def test_a_blend_survives_its_document_and_refuses_other_signals() -> None:
+    blend = fit_blend(build_listening(weekly(30), "UTC"), ())
+    doc = blend.as_document()
+    again = Blend.from_document(doc)
+    assert again is not None
+    assert again.everyday_prior == blend.everyday_prior
+    assert again.in_moment == pytest.approx(blend.in_moment, abs=1e-6)
+    assert Blend.from_document({**doc, "signals": ["recent"]}) is None
+    assert not Blend().tuned
+    assert fit_blend(build_listening(weekly(2), "UTC"), ()) == Blend()  # too short to test

@@ -1,0 +1,334 @@
+"""`now` as a blend of signals, weighed per person by what predicted their own past best.
+
+The signals, each a distribution over songs (it sums to 1), from the plays before `now_s` only:
+
+- recent: how lately the song was last played (the order of "the most recent tracks");
+- week, season: its plays, halving in weight every 7 and every 90 days;
+- frequency: all its plays (the order of "the overall top tracks");
+- activation: ACT-R's base-level activation, the sum over its plays of (age in s)^-0.5
+  (Anderson & Schooler 1991; the strongest simple relistening model, Reiter-Haas et al. 2021);
+- colisten: how often it was played right before or after the last plays (what goes with what
+  you are into now);
+- everyday: everyday taste, the plays no moment holds (see `generate.everyday_taste`);
+- artist: its artist's share of the plays of the last weeks (45-day half-life), spread over the
+  artist's songs as all their plays prefer them;
+- moment: its plays in the windows of the moment that holds the time (`moment_at`), if any;
+- device: its plays on the device family mostly used at that time of week, where known.
+
+Their mixture, `taste` = sum of weight x signal, is what the person plays whatever the time. The
+time of the week is the backbone: the song's plays within an hour of the same time on the same
+weekday (recency-weighted, c(song) of C in all), smoothed by `prior` plays' worth of the taste
+(Dirichlet smoothing, as language models smooth a document by its collection):
+
+    now(song) = (c(song) + prior x taste(song)) / (C + prior)
+
+A time of the week with many plays speaks for itself; a quiet one leans on the taste.
+
+A `Blend` holds the weights and the prior twice: for times in a moment and for everyday times.
+`backtest.fit_blend` finds them by rolling back-tests on the history before `now_s`: for each
+of the last weeks with plays, the signals come from the plays before that week only. The
+weights are the mixture that makes those weeks' plays likeliest (EM: the log-likelihood of a
+mixture of fixed distributions is concave in its weights, so this is stable even on a few
+hundred plays); the prior is the one whose top-N songs held the most of them. numpy only:
+`playlist now` starts fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+import numpy as np
+
+from yawyas.analysis.moments.types import Moment, moment_at
+from yawyas.playlists.listening import DAY_S, FloatArray, IntArray, Listening
+
+BLEND_VERSION: Final = 1  # bump when the signals or the fit change: stored blends are redone
+SIGNALS: Final = (
+    "recent",
+    "week",
+    "season",
+    "frequency",
+    "activation",
+    "colisten",
+    "everyday",
+    "artist",
+    "moment",
+    "device",
+)
+FIXED: Final = 8  # the first FIXED signals do not depend on the time of the week
+PARTS: Final = (*SIGNALS, "time_of_week")  # what a song's `now` score is made of
+RECENT_HALF_LIFE_DAYS: Final = 7.0
+WEEK_HALF_LIFE_DAYS: Final = 7.0
+SEASON_HALF_LIFE_DAYS: Final = 90.0
+ACTIVATION_DECAY: Final = 0.5
+ACTIVATION_MIN_AGE_S: Final = 60.0
+ARTIST_HALF_LIFE_DAYS: Final = 45.0
+MOMENT_HALF_LIFE_DAYS: Final = 120.0
+DEVICE_HALF_LIFE_DAYS: Final = 60.0
+COLISTEN_PLAYS: Final = 50  # the last plays whose neighbours the colisten signal weighs
+COLISTEN_HALF_LIFE_DAYS: Final = 1.0
+TIME_OF_WEEK_REACH_MIN: Final = 60
+TIME_OF_WEEK_HALF_LIFE_DAYS: Final = 180.0
+WEEK_MIN: Final = 7 * 1440
+SLOT_MIN: Final = 15  # times of the week are judged at the middle of their quarter hour
+MONDAY: Final = datetime(2024, 1, 1)  # a Monday: only weekday and time of day are used
+
+
+DEFAULT_IN_MOMENT: Final = {"moment": 1.0, "week": 0.2}
+DEFAULT_EVERYDAY: Final = {"everyday": 1.0, "recent": 0.2}
+DEFAULT_PRIOR: Final = 8.0
+
+
+def _weights(named: Mapping[str, float]) -> tuple[float, ...]:
+    total = sum(named.values())
+    return tuple(float(named.get(s, 0.0)) / total for s in SIGNALS)
+
+
+@dataclass(frozen=True)
+class Blend:
+    """The weights of the signals (in SIGNALS order) and the prior of the time of the week,
+    for times in a moment and for everyday times, and how they were found."""
+
+    in_moment: tuple[float, ...] = field(default_factory=lambda: _weights(DEFAULT_IN_MOMENT))
+    everyday: tuple[float, ...] = field(default_factory=lambda: _weights(DEFAULT_EVERYDAY))
+    in_moment_prior: float = DEFAULT_PRIOR
+    everyday_prior: float = DEFAULT_PRIOR
+    tuned: bool = False  # False: the defaults (too little history to back-test)
+    windows: int = 0  # back-test weeks
+    plays: int = 0  # held-out plays of those weeks
+    hits: int = 0  # of them, in the tuned blend's playlists
+
+    def weights(self, in_moment: bool) -> FloatArray:
+        """The weights of the signals for a time in a moment, or for an everyday time."""
+        return np.asarray(self.in_moment if in_moment else self.everyday, dtype=np.float64)
+
+    def prior(self, in_moment: bool) -> float:
+        """How many plays' worth of taste smooth the time of the week (inf: time left out)."""
+        return self.in_moment_prior if in_moment else self.everyday_prior
+
+    def as_document(self) -> dict[str, Any]:
+        """The blend as JSON-ready data (what the store keeps; an infinite prior is null)."""
+        return {
+            "signals": list(SIGNALS),
+            "in_moment": [round(w, 6) for w in self.in_moment],
+            "everyday": [round(w, 6) for w in self.everyday],
+            "in_moment_prior": _finite(self.in_moment_prior),
+            "everyday_prior": _finite(self.everyday_prior),
+            "tuned": self.tuned,
+            "windows": self.windows,
+            "plays": self.plays,
+            "hits": self.hits,
+        }
+
+    @staticmethod
+    def from_document(doc: Mapping[str, Any]) -> Blend | None:
+        """A blend back from `as_document`; None when it was made for other signals."""
+        if list(doc.get("signals", ())) != list(SIGNALS):
+            return None
+        return Blend(
+            in_moment=tuple(float(w) for w in doc["in_moment"]),
+            everyday=tuple(float(w) for w in doc["everyday"]),
+            in_moment_prior=_infinite(doc["in_moment_prior"]),
+            everyday_prior=_infinite(doc["everyday_prior"]),
+            tuned=bool(doc["tuned"]),
+            windows=int(doc["windows"]),
+            plays=int(doc["plays"]),
+            hits=int(doc["hits"]),
+        )
+
+
+def _finite(value: float) -> float | None:
+    return None if value == float("inf") else value
+
+
+def _infinite(value: float | None) -> float:
+    return float("inf") if value is None else float(value)
+
+
+def slot_time(slot: int) -> datetime:
+    """The local time a quarter-hour slot of the week (0 = Monday 00:00-00:15) is judged at."""
+    return MONDAY + timedelta(minutes=slot * SLOT_MIN + SLOT_MIN // 2)
+
+
+def slot_of(weekday: IntArray | int, minute: IntArray | int) -> IntArray:
+    """The quarter-hour slot of the week of a local weekday and minute of the day."""
+    out: IntArray = (np.asarray(weekday) * 1440 + np.asarray(minute)) // SLOT_MIN
+    return out
+
+
+def _sums(codes: IntArray, weights: FloatArray | None, n: int) -> FloatArray:
+    """Per code 0..n-1: the sum of `weights` (or the count) of its entries."""
+    out: FloatArray = np.bincount(codes, weights, minlength=n).astype(np.float64)
+    return out
+
+
+def _normalised(values: FloatArray) -> FloatArray:
+    total = float(values.sum())
+    out: FloatArray = values / total if total > 0 else values
+    return out
+
+
+def _halving(lis: Listening, now_s: int, half_life_days: float) -> FloatArray:
+    age = np.maximum(now_s - lis.start_s, 0) / DAY_S
+    out: FloatArray = np.exp2(-age / half_life_days)
+    return out
+
+
+def plays_around(lis: Listening, week_minute: int) -> IntArray:
+    """The plays (indices, in time order) that started within TIME_OF_WEEK_REACH_MIN minutes of
+    `week_minute` (minutes after Monday 00:00) on the circle of the week."""
+    order, sorted_minutes = lis.derived("plays by minute of the week", lambda: _by_week(lis))
+    lo, hi = week_minute - TIME_OF_WEEK_REACH_MIN, week_minute + TIME_OF_WEEK_REACH_MIN
+    spans = [(lo, hi)]
+    if lo < 0:
+        spans = [(0, hi), (lo + WEEK_MIN, WEEK_MIN)]
+    elif hi >= WEEK_MIN:
+        spans = [(lo, WEEK_MIN), (0, hi - WEEK_MIN)]
+    parts = [
+        order[
+            np.searchsorted(sorted_minutes, a, side="left") : np.searchsorted(
+                sorted_minutes, b, side="right"
+            )
+        ]
+        for a, b in spans
+    ]
+    out: IntArray = np.sort(np.concatenate(parts))
+    return out
+
+
+def _by_week(lis: Listening) -> tuple[IntArray, IntArray]:
+    week_minute = (lis.weekday * 1440 + lis.minute).astype(np.int16)  # < 10,080: radix sort
+    order = np.argsort(week_minute, kind="stable")
+    return order, week_minute[order].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What `now` knows at one quarter hour of the week: every signal per song (songs x
+    SIGNALS), the songs' recency-weighted plays near that time and their total, and whether a
+    moment holds it."""
+
+    signals: FloatArray
+    near: FloatArray
+    near_total: float
+    in_moment: bool
+
+    def parts(self, blend: Blend) -> FloatArray:
+        """Per song: the parts of its `now` score (songs x PARTS; the score is their sum)."""
+        prior = blend.prior(self.in_moment)
+        taste = self.signals * blend.weights(self.in_moment)
+        if prior == float("inf"):
+            return np.column_stack([taste, np.zeros(len(taste))])
+        scale = 1.0 / (self.near_total + prior)
+        return np.column_stack([taste * (prior * scale), self.near * scale])
+
+
+class Signals:
+    """The signals of the plays in `lis` (all before `now_s`) as of `now_s`: the ones that
+    do not depend on the time of the week computed once, the others per time asked."""
+
+    def __init__(self, lis: Listening, moments: Sequence[Moment], now_s: int) -> None:
+        from yawyas.playlists.generate import everyday_mask, everyday_taste
+
+        self.lis = lis
+        self.now_s = now_s
+        self.moments = tuple(m for m in moments if not m.hidden)
+        n = lis.n_tracks
+        track = lis.track
+        age_s = np.maximum(now_s - lis.start_s, 0).astype(np.float64)
+        last = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(last, track, lis.start_s)
+        recent = np.where(
+            last >= 0, np.exp2(-np.maximum(now_s - last, 0) / DAY_S / RECENT_HALF_LIFE_DAYS), 0.0
+        )
+        frequency = _sums(track, None, n)
+        self.everyday = everyday_mask(lis, self.moments)
+        columns = (
+            recent,
+            _sums(track, _halving(lis, now_s, WEEK_HALF_LIFE_DAYS), n),
+            _sums(track, _halving(lis, now_s, SEASON_HALF_LIFE_DAYS), n),
+            frequency,
+            _sums(track, np.maximum(age_s, ACTIVATION_MIN_AGE_S) ** -ACTIVATION_DECAY, n),
+            self._colisten(),
+            everyday_taste(lis, self.everyday, now_s),
+            self._artist(frequency, _halving(lis, now_s, ARTIST_HALF_LIFE_DAYS)),
+        )
+        self.fixed = np.column_stack([_normalised(c) for c in columns])
+        self._near_weight = _halving(lis, now_s, TIME_OF_WEEK_HALF_LIFE_DAYS)
+        self._by_moment: dict[str, FloatArray] = {}
+        self._by_device: dict[int, FloatArray] = {}
+        self._slot_moment: dict[int, Moment | None] = {}
+
+    def _artist(self, plays: FloatArray, weight: FloatArray) -> FloatArray:
+        """Per song: its artist's share of the recent plays, spread over the artist's songs as
+        all their plays prefer them (what an artist you are into now brings)."""
+        lis = self.lis
+        n_artists = int(lis.artist.max()) + 1 if lis.n_tracks else 0
+        artist_recent = _sums(lis.artist[lis.track], weight, n_artists)
+        artist_all = _sums(lis.artist, plays, n_artists)
+        within = plays / np.maximum(artist_all[lis.artist], 1.0)
+        out: FloatArray = artist_recent[lis.artist] * within
+        return out
+
+    def _colisten(self) -> FloatArray:
+        """Per song: its plays right before or after a song of the last plays, weighted by how
+        recent that play was."""
+        from yawyas.playlists.steps import play_pairs
+
+        lis, n = self.lis, self.lis.n_tracks
+        last = slice(max(len(lis.track) - COLISTEN_PLAYS, 0), None)
+        age = np.maximum(self.now_s - lis.start_s[last], 0) / DAY_S
+        lately = _sums(lis.track[last], np.exp2(-age / COLISTEN_HALF_LIFE_DAYS), n)
+        a, b = play_pairs(lis)
+        return _sums(b, lately[a], n) + _sums(a, lately[b], n)
+
+    def moment_for(self, slot: int) -> Moment | None:
+        """The moment that holds the slot's time (`moment_at`), or None."""
+        if slot not in self._slot_moment:
+            self._slot_moment[slot] = moment_at(self.moments, slot_time(slot))
+        return self._slot_moment[slot]
+
+    def moment_signal(self, moment: Moment | None) -> FloatArray:
+        """Per song: its share of the recency-weighted plays in the moment's windows."""
+        from yawyas.playlists.generate import moment_weights
+
+        if moment is None:
+            return np.zeros(self.lis.n_tracks)
+        if moment.id not in self._by_moment:
+            w = moment_weights(self.lis, moment)
+            w = w * _halving(self.lis, self.now_s, MOMENT_HALF_LIFE_DAYS)
+            self._by_moment[moment.id] = _normalised(_sums(self.lis.track, w, self.lis.n_tracks))
+        return self._by_moment[moment.id]
+
+    def device_signal(self, device: int) -> FloatArray:
+        """Per song: its share of the recency-weighted plays on device family `device`."""
+        if device < 0:
+            return np.zeros(self.lis.n_tracks)
+        if device not in self._by_device:
+            w = _halving(self.lis, self.now_s, DEVICE_HALF_LIFE_DAYS) * (
+                self.lis.devices() == device
+            )
+            self._by_device[device] = _normalised(_sums(self.lis.track, w, self.lis.n_tracks))
+        return self._by_device[device]
+
+    def near(self, week_minute: int) -> tuple[FloatArray, int]:
+        """Per song: its recency-weighted plays within an hour of `week_minute` on the same
+        weekday; and the device family most used then (-1 when unknown)."""
+        around = plays_around(self.lis, week_minute)
+        counts = _sums(self.lis.track[around], self._near_weight[around], self.lis.n_tracks)
+        devices = self.lis.devices()[around]
+        devices = devices[devices >= 0]
+        usual = int(np.bincount(devices).argmax()) if len(devices) else -1
+        return counts, usual
+
+    def at(self, slot: int) -> Slot:
+        """What `now` knows at the slot's time (see `Slot`)."""
+        near, device = self.near(slot * SLOT_MIN + SLOT_MIN // 2)
+        moment = self.moment_for(slot)
+        columns = np.column_stack(
+            [self.fixed, self.moment_signal(moment), self.device_signal(device)]
+        )
+        return Slot(columns, near, float(near.sum()), moment is not None)
