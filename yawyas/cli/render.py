@@ -312,5 +312,9 @@ def moments_summary(moments: Sequence[Any], console: Console) -> None:
     table.add_column("suggests", overflow="fold")
     for m in shown:
         traits = ", ".join(f"{t.name} {pct(t.confidence)}" for t in m.traits[:2])
-        table.add_row(literal(m.name), pct(m.play_share), literal(traits))
+        name = literal(m.name)
+        audience = getattr(m, "audience", "you")
+        if audience != "you":
+            name.append(f" ({'for ' if audience == 'kids' else ''}{audience})", style="magenta")
+        table.add_row(name, pct(m.play_share), literal(traits))
     console.print(table)
