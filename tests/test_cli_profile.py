@@ -115,9 +115,14 @@ def test_demo_builds_a_listener_and_other_commands_work_on_its_store(tmp_path: P
     db = next((tmp_path / "home" / "demo").rglob("yawyas.db"))
     assert str(db) in result.stderr.replace("\n", "")
     doc = json.loads(runner.invoke(app, ["--db", str(db), "profile", "--json"]).stdout)
-    assert doc["streams"] > 30_000
+    assert doc["streams"] > 20_000
+    assert [e["audience"] for e in doc["left_out"]] == ["kids"]  # the kids' songs at 17:00
+    everyone = runner.invoke(app, ["--db", str(db), "profile", "--json", "--everyone"]).stdout
+    every = json.loads(everyone)
+    assert every["streams"] > 30_000
+    assert every["left_out"] == []
     # the demo's planted life shows: kids' songs on weekday evenings, runs on weekend mornings
-    clock = doc["clock"]
+    clock = every["clock"]
     assert sum(clock[d][17] for d in range(5)) > 5 * sum(clock[d][17] for d in (5, 6))
     assert sum(clock[d][6] for d in (5, 6)) > sum(clock[d][6] for d in range(5))
     # a second run reuses the files and adds nothing

@@ -619,7 +619,11 @@ def test_yawyas_demo_builds_a_life_persona(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--persona", "household", "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["streams"] > 30_000
+    # her own taste: the kids' songs, her partner's evenings and the rain at night left out
+    left_out = {e["audience"]: e for e in doc["left_out"]}
+    assert set(left_out) == {"kids", "someone else", "functional"}
+    assert doc["streams"] > 10_000
+    assert sum(e["plays"] for e in doc["left_out"]) > doc["plays"]
     wrong = runner.invoke(app, ["demo", "--persona", "nobody"])
     assert wrong.exit_code != 0
     assert "messy" in wrong.output

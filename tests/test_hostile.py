@@ -146,7 +146,8 @@ def assert_clean(result: Result) -> str:
 
 
 def test_names_are_printed_literally_and_safely(hostile_db: Path, tmp_path: Path) -> None:
-    profile = assert_clean(run(hostile_db, "profile", "--tz", TZ))
+    # --everyone: one of the three most listened artists sings the kids' songs
+    profile = assert_clean(run(hostile_db, "profile", "--tz", TZ, "--everyone"))
     for name in (*SHOWN_ARTISTS, TOP_TRACK):
         assert name in profile, name
     moments = assert_clean(run(hostile_db, "moments", "--tz", TZ))
@@ -157,8 +158,11 @@ def test_names_are_printed_literally_and_safely(hostile_db: Path, tmp_path: Path
     moods = assert_clean(run(hostile_db, "moods", "--tz", TZ))
     assert PLAYLIST in moods
     # JSON and exports keep the data as stored, control characters included
-    doc = json.loads(assert_clean(run(hostile_db, "profile", "--json", "--tz", TZ)))
+    doc = json.loads(assert_clean(run(hostile_db, "profile", "--json", "--tz", TZ, "--everyone")))
     assert {a["name"] for a in doc["top_artists"][:3]} == set(ARTISTS)
+    mine = json.loads(assert_clean(run(hostile_db, "profile", "--json", "--tz", TZ)))
+    kids = next(e for e in mine["left_out"] if e["audience"] == "kids")
+    assert any(f["name"] in ARTISTS for f in kids["findings"])  # the kids' artist, as stored
     out = tmp_path / "plays.csv"
     assert run(hostile_db, "export", "plays", "--out", str(out)).exit_code == 0
     assert "\x1b[31mRed\x1b[0m Escape" in out.read_text("utf-8")

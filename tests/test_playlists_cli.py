@@ -47,8 +47,12 @@ def test_moods_json_lists_the_persons_moods(demo_db: Path) -> None:
     doc = ok_json(run(demo_db, "moods", "--tz", TZ, "--json"))
     assert isinstance(doc, dict)
     moods = {m["mood"]: m for m in doc["moods"]}
-    assert {"run", "focus", "party", "kids"} <= set(moods)
+    assert {"run", "focus", "party"} <= set(moods)
+    assert "kids" not in moods  # the children's songs are theirs, not the person's taste
     assert "Morning Run" in moods["run"]["named_by"]
+    everyone = ok_json(run(demo_db, "moods", "--tz", TZ, "--json", "--everyone"))
+    assert isinstance(everyone, dict)
+    moods = {m["mood"]: m for m in everyone["moods"]}
     example = moods["kids"]["examples"][0]
     assert example["uri"].startswith("spotify:track:")
     assert example["evidence"]

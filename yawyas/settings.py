@@ -169,12 +169,14 @@ def resolve_timezone(
 
 
 # Every key config.toml may hold: a table's name maps to its keys; "*" stands for any name (the
-# ids under [moments]). Add a key here when a new setting is read, or `status` warns about it.
+# ids under [moments], the names under [audience]'s tables). Add a key here when a new setting
+# is read, or `status` warns about it.
 CONFIG_KEYS: dict[str, Any] = {
     "timezone": None,
     "log_file": None,
     "spotify": {"client_id": None, "redirect_uri": None, "max_wait_s": None},
-    "moments": {"*": {"name": None, "hidden": None}},
+    "moments": {"*": {"name": None, "hidden": None, "audience": None}},
+    "audience": {"artists": {"*": None}, "devices": {"*": None}, "playlists": {"*": None}},
 }
 
 

@@ -42,3 +42,11 @@ MaxWait = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite the file if it exists (else: exit 2).")
 ]
+EveryoneOption = Annotated[
+    bool,
+    typer.Option(
+        "--everyone",
+        help="Count everything on the account: also the kids' songs, someone else's listening "
+        "and sleep sounds that are left out of your taste by default.",
+    ),
+]

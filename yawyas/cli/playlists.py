@@ -16,12 +16,16 @@ if TYPE_CHECKING:
     from yawyas.playlists.generate import Context, Playlist
 
 
-def playlist_context(st: State, tz: str | None, *, with_moods: bool = True) -> tuple[str, Context]:
+def playlist_context(
+    st: State, tz: str | None, *, with_moods: bool = True, everyone: bool = False
+) -> tuple[str, Context]:
     from yawyas.services.playlists import build_context
 
     zone, _travel = st.timezone(tz)
     with output.status("Reading your listening..."):
-        context = build_context(st.connect(), zone, with_moods=with_moods, config=st.config)
+        context = build_context(
+            st.connect(), zone, with_moods=with_moods, config=st.config, everyone=everyone
+        )
         return zone, context
 
 

@@ -134,6 +134,10 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
     origin = _sources_line(doc.get("sources") or [])
     if origin:
         summary.append(f"\n{origin}")
+    left_out = left_out_line(doc.get("left_out") or [])
+    if left_out is not None:
+        summary.append("\n")
+        summary.append_text(left_out)
     console.print(Panel(summary, title="You are what you stream", title_align="left", expand=False))
     console.print(
         Panel(
@@ -181,6 +185,22 @@ def profile(doc: dict[str, Any], console: Console, *, limit: int = 10) -> None:
             names = ", ".join(clean(a["name"] or "(unknown)") for a in y["top_artists"][:3])
             t.add_row(str(y["year"]), Text(names))
         console.print(t)
+
+
+def left_out_line(left_out: list[dict[str, Any]]) -> Text | None:
+    """'Left out of your taste: Kids' songs on the speaker (20% of plays), sleep sounds (9%)',
+    or None when nothing was."""
+    if not left_out:
+        return None
+    parts = []
+    for i, entry in enumerate(left_out):
+        label = entry["label"] if i == 0 else entry["label"][:1].lower() + entry["label"][1:]
+        share = f"{pct(entry['share_plays'])} of plays" if i == 0 else pct(entry["share_plays"])
+        parts.append(f"{label} ({share})")
+    text = Text("Left out of your taste: ", style="bold")
+    text.append(clean(", ".join(parts)))
+    text.append(" (--everyone counts them)", style="dim")
+    return text
 
 
 def _track_table(
@@ -292,5 +312,9 @@ def moments_summary(moments: Sequence[Any], console: Console) -> None:
     table.add_column("suggests", overflow="fold")
     for m in shown:
         traits = ", ".join(f"{t.name} {pct(t.confidence)}" for t in m.traits[:2])
-        table.add_row(literal(m.name), pct(m.play_share), literal(traits))
+        name = literal(m.name)
+        audience = getattr(m, "audience", "you")
+        if audience != "you":
+            name.append(f" ({'for ' if audience == 'kids' else ''}{audience})", style="magenta")
+        table.add_row(name, pct(m.play_share), literal(traits))
     console.print(table)

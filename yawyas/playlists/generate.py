@@ -176,8 +176,11 @@ def moment_weights(listening: Listening, moment: Moment) -> FloatArray:
 
 
 def everyday_mask(listening: Listening, moments: Sequence[Moment]) -> BoolArray:
-    """Per play: True when its local start falls in no moment's window (everyday listening)."""
+    """Per play: True when its local start falls in no moment's window (everyday listening)
+    and it is the person's own (`listening.mine`: not the kids', not someone else's)."""
     out = np.ones(len(listening.track), dtype=bool)
+    if listening.mine is not None:
+        out &= listening.mine
     for m in moments:
         out &= ~moment_holds(m, listening.weekday, listening.minute)
     return out

@@ -56,6 +56,7 @@ class Listening:
     _derived: dict[Hashable, Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    mine: BoolArray | None = None  # per play: the person's own (not kids', someone else's...)
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """What `compute` derives from these plays, computed once per `key` (a history does
@@ -99,22 +100,27 @@ class Listening:
         n = int(np.searchsorted(self.start_s, cutoff_s, side="left"))
         if n == len(self.start_s):
             return self
+        return self.subset(slice(0, n))  # views, not copies: evaluate cuts many times
+
+    def subset(self, keep: BoolArray | slice) -> Listening:
+        """Only the plays in `keep` (a mask or a slice; same track numbering)."""
         return Listening(
-            track=self.track[:n],
-            start_s=self.start_s[:n],
-            weekday=self.weekday[:n],
-            minute=self.minute[:n],
-            session=self.session[:n],
-            deliberate=self.deliberate[:n],
-            skipped=self.skipped[:n],
-            completion=self.completion[:n],
+            track=self.track[keep],
+            start_s=self.start_s[keep],
+            weekday=self.weekday[keep],
+            minute=self.minute[keep],
+            session=self.session[keep],
+            deliberate=self.deliberate[keep],
+            skipped=self.skipped[keep],
+            completion=self.completion[keep],
             uris=self.uris,
             names=self.names,
             artists=self.artists,
             artist=self.artist,
             item_ids=self.item_ids,
-            device=self.devices()[:n],
+            device=self.devices()[keep],
             keys=self.keys,
+            mine=None if self.mine is None else self.mine[keep],
         )
 
 

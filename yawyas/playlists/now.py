@@ -36,10 +36,23 @@ def now_scores(
     ctx: Context, now_s: int, when: datetime, size: int
 ) -> tuple[FloatArray, FloatArray]:
     """Per song: its `now` score at the local time `when`, and the part of it each of PARTS
-    gave (songs x PARTS; the score is their sum)."""
+    gave (songs x PARTS; the score is their sum). Outside every moment only the person's own
+    songs score (`own_songs`): not the kids' songs, not someone else's, no sleep sounds."""
     slot = now_signals(ctx, now_s).at(int(slot_of(when.weekday(), when.hour * 60 + when.minute)))
     parts = slot.parts(ctx.now_blend(now_s, size))
+    lis = ctx.listening
+    if not slot.in_moment and lis.mine is not None:
+        parts = parts * lis.derived("own songs", lambda: own_songs(lis))[:, None]
     return parts.sum(axis=1), parts
+
+
+def own_songs(lis: Listening) -> FloatArray:
+    """Per song: 1 when at least half of its plays are the person's own (`lis.mine`), else 0."""
+    if lis.mine is None:
+        return np.ones(lis.n_tracks)
+    own = np.bincount(lis.track[lis.mine], minlength=lis.n_tracks)
+    out: FloatArray = (2 * own >= lis.plays_per_track()).astype(np.float64)
+    return out
 
 
 def now_source(ctx: Context, now_s: int, when: datetime, size: int) -> Source:

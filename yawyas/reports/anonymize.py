@@ -224,6 +224,10 @@ def _collect(doc: Mapping[str, Any]) -> dict[str, set[str]]:
         names["artist"].update(e["name"] or "" for e in year["top_artists"])
     for m in p["discovery"]:
         names["artist"].update(m["artists"])
+    for entry in p.get("left_out", []):
+        for f in entry["findings"]:
+            if f["scope"] in ("artist", "playlist"):
+                names[f["scope"]].add(f["name"])
     for moment in doc["moments"]:
         names["artist"].update(e["name"] for e in moment["top_artists"])
         names["playlist"].update(e["name"] for e in moment["top_playlists"])
@@ -255,6 +259,12 @@ def _rename(doc: dict[str, Any], pseudo: Pseudonyms) -> None:
     for key in ("top_shows", "top_shows_by_plays"):
         for e in p[key]:
             e["name"] = pseudo.name("show", e["name"])
+    for entry in p.get("left_out", []):
+        for f in entry["findings"]:
+            if f["scope"] in ("artist", "playlist"):
+                f["name"] = pseudo.name(f["scope"], f["name"]) or f["scope"]
+            elif f["scope"] == "moment":
+                f["name"] = "moment"
     for moment in doc["moments"]:
         for e in moment["top_artists"]:
             e["name"] = pseudo.name("artist", e["name"])
@@ -309,6 +319,9 @@ def anonymize_report(
                 window["text"] = scrub(window["text"])
             for trait in moment["traits"]:
                 trait["evidence"] = [scrub(e) for e in trait["evidence"]]
+        for entry in profile.get("left_out", []):
+            entry["evidence"] = [scrub(e) for e in entry["evidence"]]
+            entry["label"] = scrub(entry["label"])
     out["spotify_inferences"] = inferences or (None if not doc.get("spotify_inferences") else [])
     out["privacy"] = {
         "anonymized": True,

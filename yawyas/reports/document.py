@@ -115,7 +115,8 @@ def report_moment(doc: Mapping[str, Any]) -> dict[str, Any]:
     shape), in the report's shape: id, name, windows [{days, start, end, text, day_numbers,
     start_minute, end_minute, crosses_midnight}], share_plays, share_ms (0..1), plays, ms,
     top_artists [{name, plays, ms}], top_tracks [{name, artist, plays, ms}], top_playlists
-    [{name, plays, ms}], device, skip_rate, traits [{name, confidence, evidence}]."""
+    [{name, plays, ms}], device, skip_rate, traits [{name, confidence, evidence}], audience
+    (who it is played for: you, kids, someone else, functional)."""
     return {
         "id": str(doc["id"]),
         "name": str(doc["name"]),
@@ -130,6 +131,7 @@ def report_moment(doc: Mapping[str, Any]) -> dict[str, Any]:
         "device": str(doc["device"]),
         "skip_rate": _number(doc.get("skip_rate")),
         "traits": [_trait(t) for t in doc["traits"]],
+        "audience": str(doc.get("audience", "you")),
     }
 
 

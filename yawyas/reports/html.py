@@ -131,6 +131,8 @@ def _moment(m: Mapping[str, Any], index: int) -> str:
         chips.append(f"on the {m['device']}")
     if m["skip_rate"] is not None:
         chips.append(f"skips {fmt_share(m['skip_rate'])}")
+    if m.get("audience", "you") != "you":
+        chips.append(f"for: {m['audience']}")
     lists = []
     for key, title, paired, shown in (
         ("top_artists", "Artists", False, 5),
@@ -221,6 +223,7 @@ def render_html(doc: Mapping[str, Any]) -> str:
         "<title>You are what you stream · yawyas</title>",
         f"<style>{CSS}</style></head><body><main>",
         _header(doc),
+        listening.audiences(p),
         _week(doc),
         pair(listening.over_time(p), listening.calendar(doc)),
         pair(listening.artists(p), listening.kinds(p)),

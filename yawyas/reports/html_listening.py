@@ -275,3 +275,47 @@ def habits(p: Mapping[str, Any]) -> str:
         f'<div class="card"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for v, k in cards
     )
     return section("habits", "Habits", "", f'<div class="cards">{body}</div>')
+
+
+_AUDIENCE_COLOURS: Final = {
+    "kids": "#e69f00",
+    "someone else": "#cc79a7",
+    "functional": "#56b4e9",
+}
+
+
+def audiences(p: Mapping[str, Any]) -> str:
+    """Whose listening the report counts: the person's own taste, and what it left out (kids'
+    songs, someone else on the account, sleep sounds) with the evidence."""
+    if p.get("everyone", True):
+        return section(
+            "audiences",
+            "Whose listening",
+            "Every stream of the account counts in this report, whoever it was played for.",
+        )
+    left_out = p.get("left_out") or []
+    if not left_out:
+        return section(
+            "audiences",
+            "Whose listening",
+            "All of it is yours: no children's music, no one else on the account and no sleep "
+            "sounds were found to leave out.",
+        )
+    mine = max(0.0, 1.0 - sum(e["share_plays"] for e in left_out))
+    parts = [("your taste", mine, svg.ACCENT)] + [
+        (e["label"], e["share_plays"], _AUDIENCE_COLOURS.get(e["audience"], "#9aa0a6"))
+        for e in left_out
+    ]
+    chart = svg.share_bar_svg(parts, "Whose listening")
+    rows = [
+        [e["label"], fmt_share(e["share_plays"]), fmt_count(e["plays"]), "; ".join(e["evidence"])]
+        for e in left_out
+    ]
+    return section(
+        "audiences",
+        "Whose listening",
+        "This report counts your own taste. Left out of it, with the evidence (label your own in "
+        "config.toml; --everyone counts everything):",
+        figure(chart),
+        table(["left out", "of plays", "plays", "why"], rows, {1, 2}),
+    )

@@ -190,6 +190,28 @@ def _week(doc: Mapping[str, Any], assets: str) -> list[str]:
     return [*out, ""]
 
 
+def _audiences(p: Mapping[str, Any]) -> list[str]:
+    """What the report left out of the person's taste (nothing with --everyone)."""
+    left_out = p.get("left_out") or []
+    if p.get("everyone", True) or not left_out:
+        return []
+    return [
+        "## Whose listening",
+        "",
+        "This report counts your own taste. Left out of it:",
+        "",
+        _table(
+            ["left out", "of plays", "plays", "why"],
+            [
+                [e["label"], fmt_share(e["share_plays"]), fmt_count(e["plays"]),
+                 "; ".join(e["evidence"])]
+                for e in left_out
+            ],
+        ),
+        "",
+    ]
+
+
 def _kinds(p: Mapping[str, Any]) -> list[str]:
     names = {"track": "music", "episode": "podcasts", "audiobook": "audiobooks"}
     return [
@@ -297,6 +319,7 @@ def render_markdown(doc: Mapping[str, Any], assets: str = "report_files") -> str
             ],
         ),
         "",
+        *_audiences(p),
         *_week(doc, assets),
         *_over_time(p, assets),
         *_calendar(doc, assets),

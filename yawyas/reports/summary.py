@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -20,6 +20,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from yawyas.analysis.audience.summary import build_left_out
+from yawyas.analysis.audience.types import YOU, Finding
 from yawyas.analysis.clock import build_clock, build_local_times
 from yawyas.analysis.common import PLAY_MIN_MS, categorize_names
 from yawyas.analysis.devices import build_device_families, build_devices
@@ -234,6 +236,7 @@ def build_profile(
     year: int | None = None,
     top_n: int = 10,
     now: datetime | None = None,
+    audiences: tuple[np.ndarray, Sequence[Finding]] | None = None,
 ) -> Profile:
     """Everything yawyas knows about a listening history, as one JSON-ready document.
 
@@ -249,6 +252,10 @@ def build_profile(
     the period's last year (from the same date a year before its last day with a stream, or
     from the period's first day if later), for a calendar; None when there is no stream.
     `top_n` caps every top list; `now` (default: the current time) only stamps `generated_at`.
+    `audiences` (each stream's audience code, aligned with `streams`, and the findings behind
+    them; see `analysis.audience`) makes it a profile of the person's own taste: every section
+    counts only the streams whose audience is `you`, and `left_out` says what the others were
+    and their share of the period's plays. Without it (`everyone`) every stream counts.
     An empty history (or period) gives a valid document of zeros and empty lists.
     Raises `BadInputError` for a malformed date or a period that ends before it starts.
     """
@@ -267,6 +274,15 @@ def build_profile(
         keep &= day >= first_day.to_datetime64()
     if last_day is not None:
         keep &= day <= last_day.to_datetime64()
+    left_out: list[dict[str, Any]] = []
+    if audiences is not None:
+        codes = np.asarray(audiences[0])
+        if len(codes) != len(history):
+            raise ValueError("audiences must have one code per stream")
+        left_out = build_left_out(history[keep], codes[keep], audiences[1])
+        mine = codes == YOU
+        if not mine.all():
+            history, local_all, day, keep = history[mine], local_all[mine], day[mine], keep[mine]
     if keep.all():
         period, local = history, local_all
     else:
@@ -311,6 +327,8 @@ def build_profile(
             "generated_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "timezone": tz,
             "travel_aware": bool(travel_aware),
+            "everyone": audiences is None,
+            "left_out": left_out,
             "period": {
                 "since": None if first_day is None else f"{first_day:%Y-%m-%d}",
                 "until": None if last_day is None else f"{last_day:%Y-%m-%d}",

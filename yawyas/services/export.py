@@ -28,6 +28,8 @@ from yawyas.services.outfiles import check_target, replacing
 if TYPE_CHECKING:
     import pandas as pd
 
+    from yawyas.settings import Config
+
 FORMATS: Final = ("csv", "parquet", "jsonl")
 SUFFIX_FORMATS: Final = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
 STREAMABLE: Final = ("csv", "jsonl")
@@ -57,6 +59,8 @@ EXPORT_COLUMNS: Final = (
     "context_uri",
     "source",
     "moment",
+    "audience",
+    "audience_confidence",
 )
 BOOLEAN_COLUMNS: Final = ("shuffle", "skipped", "offline", "incognito_mode")
 CHUNK_ROWS: Final = 100_000
@@ -111,20 +115,28 @@ def build_plays_frame(
     until: str | None = None,
     tz: str = "UTC",
     travel_aware: bool = False,
+    config: Config | None = None,
 ) -> pd.DataFrame:
     """The export's rows, typed, in time order: `since`/`until` (inclusive) are LOCAL days of
-    the stream's start in `tz` (as in `profile`); see the module docstring for the columns."""
+    the stream's start in `tz` (as in `profile`); see the module docstring for the columns.
+    `audience` is who each stream was for, with the person's labels from `config`."""
     import pandas as pd
 
     from yawyas.analysis.clock import build_local_times
     from yawyas.analysis.devices import build_device_families
+    from yawyas.services.audience import audience_names, load_audiences
     from yawyas.services.moments import plays_moment_columns
+    from yawyas.settings import Config
     from yawyas.store.cache import load_history
 
     first, last = parse_period(since, until)
     history = load_history(conn)
     local = build_local_times(history, tz, travel_aware=travel_aware)
     moment = plays_moment_columns(conn, history, tz=tz, travel_aware=travel_aware)["moment"]
+    codes, confidence, _ = load_audiences(
+        conn, config or Config(path=Path("config.toml")), tz=tz, travel_aware=travel_aware,
+        history=history,
+    )
     keep = np.ones(len(history), dtype=bool)
     day = local["local_date"].to_numpy()
     if first is not None:
@@ -133,6 +145,7 @@ def build_plays_frame(
         keep &= day <= np.datetime64(last, "s")
     if not keep.all():
         history, local, moment = history[keep], local[keep], moment[keep]
+        codes, confidence = codes[keep], confidence[keep]
 
     wall_ms = local["local_start"].to_numpy().astype("datetime64[ms]").astype(np.int64)
     start_ms = local["start_ms"].to_numpy(dtype=np.int64)
@@ -169,6 +182,8 @@ def build_plays_frame(
     ).as_unit("s")
     frame["played_at"] = frame["played_at"].dt.as_unit("s")
     frame["moment"] = moment.to_numpy(dtype=object)
+    frame["audience"] = audience_names(codes)
+    frame["audience_confidence"] = np.round(confidence.astype(np.float64), 3)
     return frame[list(EXPORT_COLUMNS)]
 
 
@@ -182,6 +197,7 @@ def write_plays(
     until: str | None = None,
     tz: str = "UTC",
     travel_aware: bool = False,
+    config: Config | None = None,
 ) -> int:
     """Write the history to the file `out` (format from `fmt` or the suffix), replacing an
     existing file only with `force`; return the number of rows. Checked before any work; the
@@ -189,7 +205,9 @@ def write_plays(
     chosen = export_format(out, fmt)
     parse_period(since, until)
     check_target(out, force=force)
-    frame = build_plays_frame(conn, since=since, until=until, tz=tz, travel_aware=travel_aware)
+    frame = build_plays_frame(
+        conn, since=since, until=until, tz=tz, travel_aware=travel_aware, config=config
+    )
     with replacing(out) as partial:
         if chosen == "parquet":
             _write_parquet(frame, partial)
@@ -208,10 +226,13 @@ def stream_plays(
     until: str | None = None,
     tz: str = "UTC",
     travel_aware: bool = False,
+    config: Config | None = None,
 ) -> int:
     """Write the history to an open text stream (stdout) as CSV or JSON lines; the row count."""
     chosen = export_format(None, fmt)
-    frame = build_plays_frame(conn, since=since, until=until, tz=tz, travel_aware=travel_aware)
+    frame = build_plays_frame(
+        conn, since=since, until=until, tz=tz, travel_aware=travel_aware, config=config
+    )
     write_text(frame, handle, chosen)
     return len(frame)
 

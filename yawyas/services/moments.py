@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from yawyas.analysis.moments.fit import MomentsResult, PreviousMoments
     from yawyas.settings import Config
 
-MODEL_VERSION: Final = "2"
+MODEL_VERSION: Final = "3"  # 3: moments have an audience
 MIN_STREAMS: Final = 100  # fewer streams cannot hold a moment (8 sessions in 4 weeks)
 
 
@@ -98,7 +98,9 @@ def _compute(
         previous = None
         if before is not None and len(ended_at):
             previous = PreviousMoments(ended_at, stored, before.ids)
-        result = _fit(conn, streams, tz=tz, travel_aware=travel_aware, previous=previous)
+        result = _fit(
+            conn, streams, tz=tz, travel_aware=travel_aware, previous=previous, audiences=True
+        )
         moments, labels = result.moments, result.labels
     save_moment_run(
         conn,
@@ -119,20 +121,41 @@ def _fit(
     tz: str,
     travel_aware: bool,
     previous: PreviousMoments | None = None,
+    audiences: bool = False,
 ) -> MomentsResult:
-    """`fit_moments` of `streams` with the store's playlists and genres."""
+    """`fit_moments` of `streams` with the store's playlists and genres; with `audiences`, each
+    moment gets the audience of most of its streams (the audiences of the whole history, which
+    `streams` must be, are kept beside the store for the other commands)."""
     from yawyas.analysis.clock import build_local_times
     from yawyas.analysis.moments.fit import fit_moments
     from yawyas.store.metadata import load_item_genres
     from yawyas.store.spotify import load_playlist_memberships
 
-    return fit_moments(
-        streams,
-        build_local_times(streams, tz, travel_aware=travel_aware),
-        load_playlist_memberships(conn),
-        genres=load_item_genres(conn),
-        previous=previous,
+    local = build_local_times(streams, tz, travel_aware=travel_aware)
+    memberships = load_playlist_memberships(conn)
+    genres = load_item_genres(conn)
+    result = fit_moments(streams, local, memberships, genres=genres, previous=previous)
+    if not audiences:
+        return result
+    from yawyas.analysis.audience.moments import build_moment_audiences
+    from yawyas.services.audience import compute_audiences, save_audiences
+
+    learned = compute_audiences(
+        conn, streams, local, memberships=memberships, genres=genres
     )
+    save_audiences(conn, learned, tz=tz, travel_aware=travel_aware)
+    found = build_moment_audiences(
+        learned.codes,
+        result.labels,
+        len(result.moments),
+        learned.findings,
+        [[r.name for r in m.top_artists] for m in result.moments],
+    )
+    moments = tuple(
+        replace(m, audience=a, audience_confidence=c, audience_evidence=e)
+        for m, (a, c, e) in zip(result.moments, found, strict=True)
+    )
+    return replace(result, moments=moments)
 
 
 def learn_moments_before(
@@ -165,7 +188,7 @@ def _stored(conn: sqlite3.Connection) -> MomentRun:
 
 
 def overrides(config: Config) -> dict[str, Mapping[str, Any]]:
-    """The person's `[moments.<id>]` tables from the config file (name, hidden)."""
+    """The person's `[moments.<id>]` tables from the config file (name, hidden, audience)."""
     table = config.get("moments", default={})
     if not isinstance(table, dict):
         return {}
@@ -180,9 +203,43 @@ def load_moments(
     travel_aware: bool = False,
     refresh: bool = False,
 ) -> MomentsView:
-    """`ensure_moments` with the person's own names and hidden flags from the config."""
+    """`ensure_moments` with the person's own names, hidden flags and audiences from the config.
+
+    When the config labels artists, devices or playlists, each moment's audience is counted
+    again from its streams with those labels."""
+    from yawyas.services.audience import audience_overrides
+
+    said = audience_overrides(config)  # a bad value stops here, in one sentence
     view = ensure_moments(conn, tz=tz, travel_aware=travel_aware, refresh=refresh)
-    return replace(view, moments=tuple(apply_overrides(view.moments, overrides(config))))
+    moments = view.moments
+    if (said.artists or said.devices or said.playlists) and moments:
+        moments = _recount_audiences(conn, config, moments, tz=tz, travel_aware=travel_aware)
+    return replace(view, moments=tuple(apply_overrides(moments, overrides(config))))
+
+
+def _recount_audiences(
+    conn: sqlite3.Connection,
+    config: Config,
+    moments: tuple[Moment, ...],
+    *,
+    tz: str,
+    travel_aware: bool,
+) -> tuple[Moment, ...]:
+    """The moments with the audience of most of their streams under the person's labels."""
+    from yawyas.analysis.audience.moments import build_moment_audiences
+    from yawyas.services.audience import load_audiences
+
+    codes, _, findings = load_audiences(conn, config, tz=tz, travel_aware=travel_aware)
+    _, labels = load_stream_labels(conn)
+    if len(labels) != len(codes):  # pragma: no cover - both follow the same history
+        return moments
+    found = build_moment_audiences(
+        codes, labels, len(moments), findings, [[r.name for r in m.top_artists] for m in moments]
+    )
+    return tuple(
+        replace(m, audience=a, audience_confidence=c, audience_evidence=e)
+        for m, (a, c, e) in zip(moments, found, strict=True)
+    )
 
 
 def plays_moment_columns(

@@ -70,14 +70,19 @@ def build_context(
     with_moods: bool = True,
     config: Config | None = None,
     with_moments: bool = True,
+    everyone: bool = False,
 ) -> Context:
     """Everything the steps need, from the store: plays, co-listening, the person's playlists,
     track metadata (explicit, duration) where enrich found it, moments and moods.
 
-    `config` carries the person's names and hidden flags for moments; `with_moments=False`
-    leaves moments out (evaluate learns its own, from the plays before its cutoff)."""
+    `config` carries the person's names, hidden flags and audience labels; `with_moments=False`
+    leaves moments out (evaluate learns its own, from the plays before its cutoff). Unless
+    `everyone`, the everyday taste of `now` and the moods count only the person's own plays
+    (moments' playlists, whoever they are for, keep all theirs)."""
     known = load_track_names(conn)
     listening = with_known_uris(load_listening(conn, tz), known, load_song_matches(conn))
+    if with_moments and not everyone:
+        listening = replace(listening, mine=_mine_plays(conn, config, tz, listening))
     code_of = _codes_by_name(listening, known)
     code_of.update((int(item), code) for code, item in enumerate(listening.item_ids.tolist()))
     playlists: dict[int, list[str]] = {}
@@ -104,13 +109,25 @@ def build_context(
     genres = {
         code_of[item]: names for item, names in load_item_genres(conn).items() if item in code_of
     }
+    own, own_colisten, own_moments, own_lists = listening, colisten, moments, playlists
+    played = None
+    if listening.mine is not None and not listening.mine.all():
+        own = listening.subset(listening.mine)
+        own_colisten = build_colisten(own)
+        own_moments = [m for m in moments if m.audience == "you"]
+        played = own.plays_per_track() > 0
+        own_lists = {code: names for code, names in playlists.items() if played[code]}
+        genres = {code: names for code, names in genres.items() if played[code]}
     moods = build_moods(
-        listening,
-        colisten,
-        playlists,
+        own,
+        own_colisten,
+        own_lists,
         genres=genres,
-        moments=[(m.name, _moment_tracks(listening, m)) for m in moments],
+        moments=[(m.name, _moment_tracks(own, m)) for m in own_moments],
     )
+    if played is not None:  # only the tracks the person plays: not the kids' titles
+        kept = [replace(m, tracks=tuple(t for t in m.tracks if played[t.track])) for m in moods]
+        moods = [m for m in kept if m.tracks]
     return Context(listening, colisten, playlists, explicit, duration, moods, moments, blend)
 
 
@@ -135,7 +152,8 @@ class StoredBlend:
     def key(self) -> str:
         """What the blend depends on besides the history: version and the moments used."""
         ids = ",".join(sorted(m.id for m in self._moments))
-        return f"v{BLEND_VERSION}|{ids}"
+        own = "|own" if self._listening.mine is not None else ""  # everyday taste: yours only
+        return f"v{BLEND_VERSION}|{ids}{own}"
 
     def __call__(self) -> Blend:
         if self._blend is not None:
@@ -189,6 +207,15 @@ def _codes_by_name(
         if code is not None:
             out[item] = code
     return out
+
+
+def _mine_plays(
+    conn: sqlite3.Connection, config: Config | None, tz: str, listening: Listening
+) -> np.ndarray:
+    """Per play of `listening`: the person's own (see `services.audience.load_mine_plays`)."""
+    from yawyas.services.audience import load_mine_plays
+
+    return load_mine_plays(conn, config or Config(path=Path("config.toml")), tz, listening.start_s)
 
 
 def load_listening(conn: sqlite3.Connection, tz: str) -> Listening:

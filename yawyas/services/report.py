@@ -33,9 +33,11 @@ def build_store_report(
     anonymize: bool = False,
     keep_names: bool = False,
     with_moments: bool = True,
+    everyone: bool = False,
 ) -> dict[str, Any]:
-    """The report document of the store's history (a period of it, when asked): the profile,
-    the moments active in the period, Spotify's inferences, anonymised when asked."""
+    """The report document of the store's history (a period of it, when asked): the profile
+    (of the person's own taste, or of every stream with `everyone`), the moments active in
+    the period, Spotify's inferences, anonymised when asked."""
     from yawyas.reports.document import build_known_names, build_report, select_moments
     from yawyas.reports.summary import build_profile
     from yawyas.store.cache import load_history
@@ -44,9 +46,24 @@ def build_store_report(
 
     if keep_names and not anonymize:
         raise BadInputError("--keep-names only applies together with --anonymize; add it.")
+    from yawyas.services.audience import load_audiences
+
     streams = load_history(conn)
+    audiences = None
+    if not everyone:
+        codes, _, findings = load_audiences(
+            conn, config, tz=tz, travel_aware=travel_aware, history=streams
+        )
+        audiences = (codes, findings)
     profile = build_profile(
-        streams, tz=tz, travel_aware=travel_aware, since=since, until=until, year=year, top_n=top
+        streams,
+        tz=tz,
+        travel_aware=travel_aware,
+        since=since,
+        until=until,
+        year=year,
+        top_n=top,
+        audiences=audiences,
     )
     moments = None
     if with_moments:

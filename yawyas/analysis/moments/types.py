@@ -126,6 +126,9 @@ class Moment:
     traits: tuple[Trait, ...] = ()
     name: str = ""
     hidden: bool = False
+    audience: str = "you"  # who it is played for: you, kids, someone else, functional
+    audience_confidence: float = 1.0  # the share of its plays that have that audience
+    audience_evidence: tuple[Evidence, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -159,19 +162,28 @@ def moment_at(
 def apply_overrides(
     moments: Sequence[Moment], overrides: Mapping[str, Mapping[str, Any]]
 ) -> list[Moment]:
-    """The moments with the person's own names and hidden flags (`[moments.<id>]` in the config:
-    `name = "..."`, `hidden = true`)."""
+    """The moments with the person's own names, hidden flags and audiences (`[moments.<id>]` in
+    the config: `name = "..."`, `hidden = true`, `audience = "kids"`; the audience already
+    checked by the caller)."""
     out = []
     for m in moments:
         own = overrides.get(m.id, {})
         name = own.get("name")
-        out.append(
-            replace(
-                m,
-                name=str(name) if isinstance(name, str) and name.strip() else m.generated_name,
-                hidden=bool(own.get("hidden", False)),
-            )
+        moment = replace(
+            m,
+            name=str(name) if isinstance(name, str) and name.strip() else m.generated_name,
+            hidden=bool(own.get("hidden", False)),
         )
+        audience = own.get("audience")
+        if isinstance(audience, str) and audience.strip():
+            said = Evidence("config", "you said so in config.toml", 1.0)
+            moment = replace(
+                moment,
+                audience=audience.strip().lower().replace("_", " "),
+                audience_confidence=1.0,
+                audience_evidence=(said,),
+            )
+        out.append(moment)
     return out
 
 
@@ -274,6 +286,12 @@ def to_document(m: Moment) -> dict[str, Any]:
             }
             for t in m.traits
         ],
+        "audience": m.audience,
+        "audience_confidence": round(m.audience_confidence, 3),
+        "audience_evidence": [
+            {"kind": e.kind, "text": e.text, "weight": round(e.weight, 2)}
+            for e in m.audience_evidence
+        ],
     }
 
 
@@ -340,6 +358,12 @@ def from_document(doc: Mapping[str, Any]) -> Moment:
         top_tracks=_ranked(doc["top_tracks"]),
         top_playlists=_ranked(doc["top_playlists"]),
         traits=traits,
+        audience=str(doc.get("audience", "you")),  # documents of older versions: "you"
+        audience_confidence=float(doc.get("audience_confidence", 1.0)),
+        audience_evidence=tuple(
+            Evidence(str(e["kind"]), str(e["text"]), float(e["weight"]))
+            for e in doc.get("audience_evidence", ())
+        ),
     )
 
 

@@ -44,9 +44,9 @@ def demo(
     with output.status(f"Simulating the {persona} listener..."):
         built, conn = build_demo_store(st.paths.demo_dir, persona, seed)
         db, export, who = built.db, built.export, built.persona
-        doc = load_profile(conn, tz=who.timezone)
-        if not as_json:
+        if not as_json:  # first: learning the moments also finds the streams' audiences
             view = load_moments(conn, st.config, tz=who.timezone)
+        doc = load_profile(conn, st.config, tz=who.timezone)
     if as_json:
         output.print_json(doc)
         return

@@ -54,7 +54,7 @@ def export_plays(
     the local wall-clock start beside utc_offset_min; in CSV and JSON lines they are ISO 8601
     text (local_time with its offset). Booleans are booleans in Parquet, true/false/null in JSON
     lines and 1/0/empty in CSV. --since and --until are local days in the zone of --tz, as in
-    profile.
+    profile. Each row says its moment and its audience (you, kids, someone else, functional).
 
     Example: yawyas export plays --out plays.csv --since 2024-01-01
     """
@@ -73,6 +73,7 @@ def export_plays(
                 until=until,
                 tz=zone,
                 travel_aware=travel,
+                config=st.config,
             )
         except BrokenPipeError:
             output.quiet_broken_pipe()
@@ -88,5 +89,6 @@ def export_plays(
         until=until,
         tz=zone,
         travel_aware=travel,
+        config=st.config,
     )
     output.show(f"Wrote {n:,} streams to ", str(out), ".", stderr=True)

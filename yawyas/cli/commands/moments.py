@@ -17,6 +17,7 @@ from yawyas.cli.options import AsJson, TzOption
 
 DEVICE_NAMES = {"desktop": "computer", "web": "browser", "tv": "TV"}
 LABELS = {"podcasts": ("shows", "episodes"), "audiobooks": ("books", "chapters")}
+FOR = {"kids": "for kids", "someone else": "someone else's", "functional": "functional"}
 
 
 @app.command()
@@ -35,9 +36,10 @@ def moments(
     """The recurring moments of your listening life: when, how and what, and what they say.
 
     Moments are learned from your history (a weekend run, kids' songs after school, tango
-    on Fridays...) and kept in the store until the history changes. Rename or hide one in the
-    config file with a table per moment id: [moments.m3fa2c1d0] name = "Sunday long run",
-    hidden = true.
+    on Fridays...) and kept in the store until the history changes. Each says who it is for
+    (you, kids, someone else, functional). Rename, hide or relabel one in the config file with
+    a table per moment id: [moments.m3fa2c1d0] name = "Sunday long run", hidden = true,
+    audience = "kids".
 
     Example: yawyas moments --tz Europe/Madrid
     """
@@ -109,6 +111,8 @@ def _overview(shown: list[Moment]) -> Table:
     table.add_column("time", justify="right")
     for i, m in enumerate(shown, 1):
         name = output.literal(m.name)
+        if m.audience != "you":
+            name.append(f" ({FOR.get(m.audience, m.audience)})", style="magenta")
         if not m.current:
             name.append(f" (until {m.active_to[:7]})", style="dim")
         if m.hidden:
@@ -174,6 +178,12 @@ def _details(i: int, m: Moment, top: int) -> RenderableType:
     grid.add_row("how", output.literal(_how(m)))
     grid.add_row("era", _since(m))
     grid.add_row("recurs", _odds(m))
+    if m.audience != "you" or m.audience_confidence < 1:
+        why = "; ".join(e.text for e in m.audience_evidence[:2])
+        grid.add_row(
+            "audience",
+            output.line((m.audience, "magenta"), f" {_pct(m.audience_confidence)}: {why}"),
+        )
     who, what = LABELS.get(m.content, ("artists", "tracks"))
     for label, items, share in (
         (who, m.top_artists, False),

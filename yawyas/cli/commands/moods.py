@@ -10,7 +10,7 @@ from rich.text import Text
 
 from yawyas.cli import output
 from yawyas.cli.app import app, state
-from yawyas.cli.options import AsJson, TzOption
+from yawyas.cli.options import AsJson, EveryoneOption, TzOption
 from yawyas.cli.playlists import playlist_context
 
 
@@ -19,17 +19,19 @@ def moods(
     ctx: typer.Context,
     tz: TzOption = None,
     examples: Annotated[int, typer.Option(min=0, max=50, help="Example tracks per mood.")] = 3,
+    everyone: EveryoneOption = False,
     as_json: AsJson = False,
 ) -> None:
     """The moods found in your own words (playlist and moment names, titles, genres), spread
-    over what you play together, with sizes and example tracks.
+    over what you play together, with sizes and example tracks. Your plays only, unless
+    --everyone.
 
     Example: yawyas moods --json
     """
     from yawyas.services.playlists import mood_summary
 
     st = state(ctx)
-    _, context = playlist_context(st, tz)
+    _, context = playlist_context(st, tz, everyone=everyone)
     doc = mood_summary(context.moods, context.listening, examples)
     if as_json:
         output.print_json({"moods": doc})

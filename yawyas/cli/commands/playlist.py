@@ -8,7 +8,7 @@ import typer
 
 from yawyas.cli import output
 from yawyas.cli.app import app, state
-from yawyas.cli.options import AsJson, AtOption, MaxWait, TzOption
+from yawyas.cli.options import AsJson, AtOption, EveryoneOption, MaxWait, TzOption
 from yawyas.cli.playlists import (
     exit_on_failures,
     playlist_context,
@@ -50,6 +50,7 @@ def preview(
     recipe: Annotated[str, typer.Argument(help="The recipe's key or playlist name.")],
     tz: TzOption = None,
     at: AtOption = None,
+    everyone: EveryoneOption = False,
     as_json: AsJson = False,
 ) -> None:
     """Show a recipe's playlist with the reason for every track, without publishing it.
@@ -60,7 +61,9 @@ def preview(
 
     st = state(ctx)
     (chosen,) = choose_recipes(st.paths.config_dir, recipe)
-    zone, context = playlist_context(st, tz, with_moods=chosen.mood is not None)
+    zone, context = playlist_context(
+        st, tz, with_moods=chosen.mood is not None, everyone=everyone
+    )
     when = parse_local(at) if at else local_now(zone)
     playlist = build_recipe(context, chosen, at=when)
     if as_json:
@@ -82,16 +85,20 @@ def now(
     at: AtOption = None,
     size: Annotated[int, typer.Option("--size", min=1, max=500, help="How many tracks.")] = 50,
     tz: TzOption = None,
+    everyone: EveryoneOption = False,
     as_json: AsJson = False,
 ) -> None:
     """The playlist for this moment: what you play at this time on days like today.
+
+    Outside your moments it plays your everyday taste, without the kids' songs, someone
+    else's listening or sleep sounds on the account (--everyone counts them too).
 
     Example: yawyas playlist now --at "2026-11-06 22:00" --size 20
     """
     from yawyas.services.playlists import build_now, local_now, parse_local
 
     st = state(ctx)
-    zone, context = playlist_context(st, tz, with_moods=False)
+    zone, context = playlist_context(st, tz, with_moods=False, everyone=everyone)
     when = parse_local(at) if at else local_now(zone)
     moment, playlist = build_now(context, when, size)
     if as_json:

@@ -10,6 +10,7 @@ import typer
 from yawyas.cli import output
 from yawyas.cli.app import app, state
 from yawyas.cli.options import (
+    EveryoneOption,
     ForceOption,
     SinceOption,
     TopOption,
@@ -51,6 +52,7 @@ def report(
             help="Include the moments (learned once per history; the first run takes longer).",
         ),
     ] = True,
+    everyone: EveryoneOption = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print what was written as JSON.")
     ] = False,
@@ -59,6 +61,7 @@ def report(
     """Write your profile, moments and Spotify's inferences as one HTML, Markdown or JSON file.
 
     Moments are learned from the whole history; a report of a period shows those active in it.
+    The profile is of your own taste and says what it left out (--everyone counts it all).
     The HTML page is self-contained (charts inline, no scripts, works offline). Markdown writes
     its charts as SVG files in <name>_files/ beside it. JSON follows
     yawyas/schemas/report.schema.json.
@@ -83,6 +86,7 @@ def report(
             anonymize=anonymize,
             keep_names=keep_names,
             with_moments=with_moments,
+            everyone=everyone,
             force=force,
         )
     if as_json:
