@@ -203,8 +203,12 @@ def _audiences(p: Mapping[str, Any]) -> list[str]:
         _table(
             ["left out", "of plays", "plays", "why"],
             [
-                [e["label"], fmt_share(e["share_plays"]), fmt_count(e["plays"]),
-                 "; ".join(e["evidence"])]
+                [
+                    e["label"],
+                    fmt_share(e["share_plays"]),
+                    fmt_count(e["plays"]),
+                    "; ".join(e["evidence"]),
+                ]
                 for e in left_out
             ],
         ),

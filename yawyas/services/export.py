@@ -134,7 +134,10 @@ def build_plays_frame(
     local = build_local_times(history, tz, travel_aware=travel_aware)
     moment = plays_moment_columns(conn, history, tz=tz, travel_aware=travel_aware)["moment"]
     codes, confidence, _ = load_audiences(
-        conn, config or Config(path=Path("config.toml")), tz=tz, travel_aware=travel_aware,
+        conn,
+        config or Config(path=Path("config.toml")),
+        tz=tz,
+        travel_aware=travel_aware,
         history=history,
     )
     keep = np.ones(len(history), dtype=bool)

@@ -140,9 +140,7 @@ def _fit(
     from yawyas.analysis.audience.moments import build_moment_audiences
     from yawyas.services.audience import compute_audiences, save_audiences
 
-    learned = compute_audiences(
-        conn, streams, local, memberships=memberships, genres=genres
-    )
+    learned = compute_audiences(conn, streams, local, memberships=memberships, genres=genres)
     save_audiences(conn, learned, tz=tz, travel_aware=travel_aware)
     found = build_moment_audiences(
         learned.codes,

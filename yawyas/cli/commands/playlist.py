@@ -61,9 +61,7 @@ def preview(
 
     st = state(ctx)
     (chosen,) = choose_recipes(st.paths.config_dir, recipe)
-    zone, context = playlist_context(
-        st, tz, with_moods=chosen.mood is not None, everyone=everyone
-    )
+    zone, context = playlist_context(st, tz, with_moods=chosen.mood is not None, everyone=everyone)
     when = parse_local(at) if at else local_now(zone)
     playlist = build_recipe(context, chosen, at=when)
     if as_json:
