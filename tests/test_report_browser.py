@@ -47,7 +47,18 @@ pytestmark = pytest.mark.timeout(600)
 ARTIFACTS = Path(os.environ.get("YAWYAS_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
 # Chromium asks these by itself, even for an empty page (sign-in, search preconnect, network
 # time), whatever the flags; a request anywhere else came from the page.
-CHROMIUM_OWN_HOSTS = frozenset({"accounts.google.com", "www.google.com", "clients2.google.com"})
+# Chromium's own services, which it may call at any moment whatever the flags (its component
+# updater does even with --disable-component-update): never the page's requests.
+CHROMIUM_OWN_HOSTS = frozenset(
+    {
+        "accounts.google.com",
+        "www.google.com",
+        "clients2.google.com",
+        "update.googleapis.com",
+        "redirector.gvt1.com",
+        "edgedl.me.gvt1.com",
+    }
+)
 URL_REFERENCE = re.compile(
     r"""(?:src|href|xlink:href|action|srcset)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""",
     re.IGNORECASE,
