@@ -39,38 +39,30 @@ def build_store_report(
     (of the person's own taste, or of every stream with `everyone`), the moments active in
     the period, Spotify's inferences, anonymised when asked."""
     from yawyas.reports.document import build_known_names, build_report, select_moments
-    from yawyas.reports.summary import build_profile
+    from yawyas.services.profile import load_profile
     from yawyas.store.cache import load_history
     from yawyas.store.library import load_inferences
     from yawyas.store.spotify import load_playlist_memberships
 
     if keep_names and not anonymize:
         raise BadInputError("--keep-names only applies together with --anonymize; add it.")
-    from yawyas.services.audience import load_audiences
-
-    streams = load_history(conn)
-    audiences = None
-    if not everyone:
-        codes, _, findings = load_audiences(
-            conn, config, tz=tz, travel_aware=travel_aware, history=streams
-        )
-        audiences = (codes, findings)
-    profile = build_profile(
-        streams,
+    profile = load_profile(
+        conn,
+        config,
         tz=tz,
         travel_aware=travel_aware,
         since=since,
         until=until,
         year=year,
-        top_n=top,
-        audiences=audiences,
+        top=top,
+        everyone=everyone,
     )
     moments = None
     if with_moments:
         documents = moment_documents(conn, config, tz=tz, travel_aware=travel_aware)
         moments = select_moments(documents, profile["period"])
     known = (
-        build_known_names(streams, (name for name, _ in load_playlist_memberships(conn)))
+        build_known_names(load_history(conn), (name for name, _ in load_playlist_memberships(conn)))
         if anonymize
         else None
     )
