@@ -260,18 +260,6 @@ def fmt_count(value: int | None) -> str:
     return DASH if value is None else f"{value:,}"
 
 
-def period_text(doc: Mapping[str, Any]) -> str:
-    """The period the report covers, in words."""
-    p = doc["profile"]
-    since, until = p["period"]["since"], p["period"]["until"]
-    first, last = p["first_played_at"], p["last_played_at"]
-    start = since or (first[:10] if first else None)
-    end = until or (last[:10] if last else None)
-    if start is None and end is None:
-        return "no listening in this period"
-    return f"{start or '…'} to {end or '…'}"
-
-
 TOP_LISTS: Final = (
     ("top_artists", "Top artists", False),
     ("top_tracks", "Top tracks", True),

@@ -27,11 +27,13 @@ from yawyas.reports.htmlkit import (
     top_list,
 )
 from yawyas.reports.wording import (
+    MONTHLY_HEADER,
     fmt_day,
     fmt_duration,
     fmt_local,
     fmt_month,
     fmt_span,
+    monthly_rows,
 )
 
 _KIND_NAMES: Final = {
@@ -56,20 +58,7 @@ def over_time(p: Mapping[str, Any]) -> str:
     monthly = p.get("monthly") or []
     if not monthly:
         return ""
-    rows = [
-        [
-            fmt_month(m["month"]),
-            fmt_hours(m["music_ms"]),
-            fmt_hours(m["podcast_ms"]),
-            fmt_hours(m["audiobook_ms"]),
-            fmt_hours(m["other_ms"]),
-            fmt_count(m["plays"]),
-        ]
-        for m in monthly
-    ]
-    numbers = table(
-        ["month", "music", "podcasts", "audiobooks", "other", "plays"], rows, {1, 2, 3, 4, 5}
-    )
+    numbers = table(list(MONTHLY_HEADER), monthly_rows(monthly), {1, 2, 3, 4, 5})
     return section(
         "over-time",
         "Listening over time",

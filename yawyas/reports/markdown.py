@@ -29,7 +29,15 @@ from yawyas.reports.document import (
     top_table,
     yawyas_traits,
 )
-from yawyas.reports.wording import fmt_day, fmt_month, fmt_span, period_words, sources_words
+from yawyas.reports.wording import (
+    MONTHLY_HEADER,
+    fmt_day,
+    fmt_month,
+    fmt_span,
+    monthly_rows,
+    period_words,
+    sources_words,
+)
 
 _SPECIAL: Final = re.compile(r"([\\`*_\[\]|#!])")
 
@@ -131,20 +139,7 @@ def _over_time(p: Mapping[str, Any], assets: str) -> list[str]:
         *out,
         f"![Hours of listening per month, by kind]({assets}/monthly.svg)",
         "",
-        _table(
-            ["month", "music", "podcasts", "audiobooks", "other", "plays"],
-            [
-                [
-                    fmt_month(m["month"]),
-                    fmt_hours(m["music_ms"]),
-                    fmt_hours(m["podcast_ms"]),
-                    fmt_hours(m["audiobook_ms"]),
-                    fmt_hours(m["other_ms"]),
-                    fmt_count(m["plays"]),
-                ]
-                for m in monthly
-            ],
-        ),
+        _table(list(MONTHLY_HEADER), monthly_rows(monthly)),
         "",
     ]
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from yawyas.reports.document import DASH, fmt_count
+from yawyas.reports.document import DASH, fmt_count, fmt_hours
 
 _WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -144,3 +144,21 @@ def period_words(doc: Mapping[str, Any]) -> str:
         fmt_day(v).split(" ", 1)[-1] if v and len(v) >= 10 else fmt_month(v) for v in (start, end)
     ]
     return f"{words[0]} to {words[1]}"
+
+
+MONTHLY_HEADER: Final = ("month", "music", "podcasts", "audiobooks", "other", "plays")
+
+
+def monthly_rows(monthly: list[Mapping[str, Any]]) -> list[list[str]]:
+    """The profile's `monthly` entries as table rows under MONTHLY_HEADER."""
+    return [
+        [
+            fmt_month(m["month"]),
+            fmt_hours(m["music_ms"]),
+            fmt_hours(m["podcast_ms"]),
+            fmt_hours(m["audiobook_ms"]),
+            fmt_hours(m["other_ms"]),
+            fmt_count(m["plays"]),
+        ]
+        for m in monthly
+    ]
