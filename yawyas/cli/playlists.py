@@ -14,6 +14,8 @@ from yawyas.cli.app import State
 
 if TYPE_CHECKING:
     from yawyas.playlists.generate import Context, Playlist
+    from yawyas.playlists.recipes import Recipe
+    from yawyas.services.playlists import Outcome
 
 
 def playlist_context(
@@ -27,6 +29,33 @@ def playlist_context(
             st.connect(), zone, with_moods=with_moods, config=st.config, everyone=everyone
         )
         return zone, context
+
+
+def publish_now(
+    st: State,
+    tz: str | None,
+    recipes: Sequence[Recipe],
+    max_wait: float | None,
+    *,
+    dry_run: bool = False,
+) -> list[Outcome]:
+    """Publish `recipes` as they are at this minute in the person's zone (`publish`, `refresh`);
+    a read-only store fails at once, with one sentence, before Spotify is asked anything."""
+    from yawyas.cli.spotify import client, retry_policy
+    from yawyas.services.playlists import local_now, publish_recipes
+
+    spotify = client(st)
+    st.connect(write=True)
+    zone, context = playlist_context(st, tz, with_moods=any(r.mood for r in recipes))
+    return publish_recipes(
+        spotify,
+        st.connect(write=True),
+        context,
+        recipes,
+        at=local_now(zone),
+        dry_run=dry_run,
+        policy=retry_policy(st, max_wait),
+    )
 
 
 def tracks_json(playlist: Playlist) -> list[dict[str, Any]]:

@@ -12,10 +12,10 @@ from yawyas.cli.options import AsJson, AtOption, EveryoneOption, MaxWait, TzOpti
 from yawyas.cli.playlists import (
     exit_on_failures,
     playlist_context,
+    publish_now,
     render_playlist,
     tracks_json,
 )
-from yawyas.cli.spotify import client, retry_policy
 
 playlist_app = typer.Typer(
     help="Playlists for your moods and moments, previewed here and published to your account."
@@ -122,22 +122,11 @@ def publish(
 
     Example: yawyas playlist publish weekend-run --dry-run
     """
-    from yawyas.services.playlists import choose_recipes, local_now, publish_recipes
+    from yawyas.services.playlists import choose_recipes
 
     st = state(ctx)
     chosen = choose_recipes(st.paths.config_dir, recipe, every=every)
-    spotify = client(st)
-    st.connect(write=True)  # fails at once, with one sentence, on a read-only store
-    zone, context = playlist_context(st, tz, with_moods=any(r.mood for r in chosen))
-    outcomes = publish_recipes(
-        spotify,
-        st.connect(write=True),
-        context,
-        chosen,
-        at=local_now(zone),
-        dry_run=dry_run,
-        policy=retry_policy(st, max_wait),
-    )
+    outcomes = publish_now(st, tz, chosen, max_wait, dry_run=dry_run)
     if as_json:
         output.print_json(
             [

@@ -6,8 +6,7 @@ import typer
 
 from yawyas.cli.app import app, state
 from yawyas.cli.options import MaxWait, TzOption
-from yawyas.cli.playlists import exit_on_failures, playlist_context
-from yawyas.cli.spotify import client, retry_policy
+from yawyas.cli.playlists import exit_on_failures, publish_now
 from yawyas.cli.unattended import unattended_run
 
 
@@ -25,24 +24,14 @@ def refresh(
 
     Example: yawyas refresh
     """
-    from yawyas.services.playlists import load_recipes, local_now, publish_recipes
+    from yawyas.services.playlists import load_recipes
 
     st = state(ctx)
     with unattended_run(st, "refresh") as run:
         _, recipes = load_recipes(st.paths.config_dir)
         if not recipes:
             return
-        spotify = client(st)
-        st.connect(write=True)  # fails at once, with one sentence, on a read-only store
-        zone, context = playlist_context(st, tz, with_moods=any(r.mood for r in recipes))
-        outcomes = publish_recipes(
-            spotify,
-            st.connect(write=True),
-            context,
-            recipes,
-            at=local_now(zone),
-            policy=retry_policy(st, max_wait),
-        )
+        outcomes = publish_now(st, tz, recipes, max_wait)
         failed = sum(1 for o in outcomes if o.error)
         run.counts = {"published": len(outcomes) - failed, "failed": failed}
         exit_on_failures(outcomes)
