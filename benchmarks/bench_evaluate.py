@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import OUT, run_measured, verdict, yawyas_cmd
 
 PERSONAS = ("default", "night_owl", "tokyo", "sydney")
-BASELINES = ("top", "recent", "time_of_week", "recency_frequency")
+BASELINES = ("top", "recent", "time_of_week", "recency_frequency", "lately")
 
 
 def demo_store(persona: str, seed: int, streams: int | None) -> Path:

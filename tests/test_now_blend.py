@@ -15,6 +15,7 @@ from yawyas.playlists.evaluate import (
     BASELINES,
     activation_tracks,
     evaluate,
+    lately_tracks,
     time_of_week_tracks,
     top_tracks,
 )
@@ -34,6 +35,18 @@ def test_activation_puts_a_few_recent_plays_above_many_old_ones() -> None:
     # ACT-R: 10 plays 100 days ago (10 x 8.64e6^-0.5 = 0.0034) < 2 plays a day ago (0.0068)
     assert _names(lis, activation_tracks(lis, now_s, 2)) == ["new", "old"]
     assert _names(lis, top_tracks(lis, 2)) == ["old", "new"]
+
+
+def test_lately_halves_a_play_every_week() -> None:
+    rows = [{"start": MONDAY + timedelta(hours=h), "track": "old"} for h in range(10)]
+    rows += [{"start": MONDAY + timedelta(days=28, hours=h), "track": "mid"} for h in range(2)]
+    rows += [{"start": MONDAY + timedelta(days=34), "track": "new"}]
+    lis = build_listening(frame(rows), "UTC")
+    now_s = int((MONDAY + timedelta(days=35)).timestamp())
+    # 10 plays 5 weeks ago count 10/32 = 0.31; 2 plays a week ago 2 x 0.5 = 1.0; 1 play a day
+    # ago 0.91. ACT-R's power law keeps the many old plays first (0.0058 > 0.0034 > 0.0026)
+    assert _names(lis, lately_tracks(lis, now_s, 3)) == ["mid", "new", "old"]
+    assert _names(lis, activation_tracks(lis, now_s, 3)) == ["old", "new", "mid"]
 
 
 def test_time_of_week_baseline_crosses_midnight_and_fills_with_the_top() -> None:

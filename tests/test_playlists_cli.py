@@ -120,7 +120,7 @@ def test_evaluate_json_beats_the_baselines(demo_db: Path) -> None:
     assert doc["hit_rate_now"] >= 1.5 * doc["hit_rate_top"]
     assert doc["heldout_plays"] > 100
     assert doc["moments"] >= 3  # learned again from the plays before the cutoff
-    assert set(doc["baselines"]) == {"top", "recent", "time_of_week", "recency_frequency"}
+    assert set(doc["baselines"]) == {"top", "recent", "time_of_week", "recency_frequency", "lately"}
     assert doc["best_baseline"] in doc["baselines"]
     assert doc["lift_over_best"] >= 1.0
     assert len(doc["cutoffs"]) == 4

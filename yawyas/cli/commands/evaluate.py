@@ -72,6 +72,7 @@ def evaluate(
         "recent": f"{size} most recently played",
         "time_of_week": f"top {size} of the same weekday within an hour",
         "recency_frequency": "recency and frequency (ACT-R activation)",
+        "lately": f"top {size} lately (plays halving every 7 days)",
     }
     rows = [("now (the blend of your signals)", "now")]
     rows += [(names.get(b, b), b) for b in doc["baselines"]]
