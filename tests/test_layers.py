@@ -182,6 +182,14 @@ def test_cached_fast_commands_do_not_load_scikit_learn(
     assert "sklearn" not in _run_loaded(learned_store, command)
 
 
+def test_playlist_now_on_a_cached_store_does_not_load_pandas(learned_store: Path) -> None:
+    """`playlist now` reads cached columns with numpy: pandas alone costs it a third of a second
+    (the why of a track once imported it for the names of the device families)."""
+    assert "pandas" not in _run_loaded(
+        learned_store, ["playlist", "now", "--at", "2026-10-02 21:30", "--json"]
+    )
+
+
 def test_learning_moments_does_load_scikit_learn(learned_store: Path, tmp_path: Path) -> None:
     """The check above can fail: a store with nothing learned yet loads scikit-learn."""
     import shutil
