@@ -133,7 +133,7 @@ class NowEvidence(Mapping[int, str]):
         if signal == "moment" and self._moment is not None:
             return f"in your moment {self._moment.name}"
         if signal == "device" and self._device >= 0:
-            from yawyas.analysis.devices import DEVICE_FAMILIES  # loads pandas: only when said
+            from yawyas.analysis.platforms import DEVICE_FAMILIES  # no pandas
 
             return f"often played on the {DEVICE_FAMILIES[self._device]} at this time"
         return signal
