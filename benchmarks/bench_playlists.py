@@ -58,7 +58,7 @@ def tune_seconds(db: Path, tz: str) -> float:
     conn = connect(db)
     ctx = build_context(conn, tz, with_moods=False)
     started = time.perf_counter()
-    fit_blend(ctx.listening, ctx.moments)
+    fit_blend(ctx.listening, ctx.moments, horizon="quarter")  # as `playlist now` fits it
     conn.close()
     return time.perf_counter() - started
 

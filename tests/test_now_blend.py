@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from tests.test_playlists_steps import MONDAY, frame, weekly
-from yawyas.playlists.backtest import backtest_cutoffs, fit_blend
+from yawyas.playlists.backtest import (
+    QUARTER_S,
+    QUARTER_SAMPLES,
+    backtest_cutoffs,
+    fit_blend,
+    quarter_starts,
+)
 from yawyas.playlists.blend import PARTS, SIGNALS, Blend, Signals
 from yawyas.playlists.evaluate import (
     BASELINES,
@@ -145,6 +151,59 @@ def test_the_blend_is_fitted_on_the_weeks_before_now_only() -> None:
     assert blend.everyday_prior < float("inf")  # and the jazz hour speaks for itself
 
 
+def test_the_quarter_hour_blend_predicts_each_quarter_from_the_plays_before_it() -> None:
+    lis = build_listening(_routine_and_drift(), "UTC")
+    now_s = lis.end_s - 20 * DAY_S
+    before = lis.before(now_s)
+    weeks = backtest_cutoffs(before, now_s)
+    quarters = quarter_starts(before, now_s, weeks)
+    assert 0 < len(quarters) <= QUARTER_SAMPLES
+    assert quarters == sorted(quarters)
+    assert min(weeks) <= quarters[0]
+    assert quarters[-1] < now_s
+    assert all(q % QUARTER_S == 0 for q in quarters)
+    # every sampled quarter hour holds a play of the back-test weeks
+    assert all(((before.start_s >= q) & (before.start_s < q + QUARTER_S)).any() for q in quarters)
+    blend = fit_blend(lis, (), now_s, size=6, horizon="quarter")
+    assert blend.tuned
+    assert blend.horizon == "quarter"
+    assert fit_blend(lis.before(now_s), (), now_s, size=6, horizon="quarter") == blend
+    restored = Blend.from_document(blend.as_document())
+    assert restored is not None
+    assert restored.horizon == "quarter"
+    with pytest.raises(ValueError, match="horizon"):
+        fit_blend(lis, (), now_s, horizon="year")
+
+
+def test_rolling_evaluation_knows_what_was_played_earlier_in_the_window() -> None:
+    """A song first played in the held-out weeks, then every day: judged from the cutoff alone
+    nothing can hold it; judged with the plays before each quarter hour, `recent`, `lately` and
+    `now` hold all its plays after the first."""
+    rows = [
+        {"start": MONDAY + timedelta(days=d, hours=9, minutes=4 * k), "track": f"old {k}"}
+        for d in range(120)
+        for k in range(5)
+    ]
+    rows += [
+        {"start": MONDAY + timedelta(days=d, hours=21), "track": "new love"}
+        for d in range(100, 120)
+    ]
+    lis = build_listening(frame(rows), "UTC")
+    cutoff = int((MONDAY + timedelta(days=99)).timestamp())
+    weekly_result = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1)
+    rolling = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1, rolling=True)
+    assert rolling.rolling
+    assert rolling.as_dict()["rolling"] is True
+    assert not weekly_result.rolling
+    assert rolling.heldout_plays == weekly_result.heldout_plays == 5 * 21 + 20
+    # from the cutoff: the five old songs, never the new one
+    assert weekly_result.rate("recent") == pytest.approx(105 / 125)
+    # quarter hour by quarter hour: six places hold the old songs and the new one once played
+    for name in ("recent", "lately", "now"):
+        assert rolling.rate(name) == pytest.approx(124 / 125), name
+    assert all(w.blend.horizon == "quarter" for w in rolling.windows)
+
+
 def test_now_follows_the_routine_and_the_drift_and_says_why() -> None:
     lis = build_listening(_routine_and_drift(), "UTC")
     ctx = Context(lis)
@@ -152,10 +211,13 @@ def test_now_follows_the_routine_and_the_drift_and_says_why() -> None:
     jazz = build_playlist(now_recipe(6), ctx, at=thursday + timedelta(hours=19, minutes=5))
     assert sorted(t.track_name for t in jazz.tracks) == [f"jazz {k}" for k in range(6)]
     assert all("around 19:05 on Thursdays" in t.why for t in jazz.tracks)
-    morning = build_playlist(now_recipe(3), ctx, at=thursday + timedelta(days=1, hours=10))
-    # the favourites of the last two fortnights, not the older ones
-    assert all(t.track_name.startswith(("fav 13 ", "fav 14 ")) for t in morning.tracks)
-    assert all("last played" in t.why or "on Fridays" in t.why for t in morning.tracks)
+    morning = build_playlist(now_recipe(9), ctx, at=thursday + timedelta(days=1, hours=10))
+    # fitted for the next quarter hour, `now` trusts what was played last: the jazz of last
+    # night and the favourites of this fortnight, never the older favourites
+    names = {t.track_name for t in morning.tracks}
+    assert {f"fav 14 {k}" for k in range(3)} <= names
+    assert not any(n.startswith("fav ") and not n.startswith(("fav 13 ", "fav 14 ")) for n in names)
+    assert all("played" in t.why for t in morning.tracks)
 
 
 def test_signals_are_distributions_and_the_parts_sum_to_the_score() -> None:

@@ -3,7 +3,11 @@
 For each of the last weeks with plays before `now_s`, the signals come from the plays before
 that week only, and the week's plays are what they must predict: per held-out quarter hour of
 the week, the candidate songs (each signal's best and the songs played then) with their signals,
-their plays near that time, and how often each was played. The weights of the signals are the
+their plays near that time, and how often each was played. That fits a blend for a week ahead
+(`horizon="week"`: what `evaluate` asks of it). `playlist now` is asked at the minute, with every
+play until then; its blend is fitted for a quarter hour ahead (`horizon="quarter"`): the back-test
+samples QUARTER_SAMPLES quarter hours with plays from the same weeks, each predicted from the
+plays before it only. The weights of the signals are the
 mixture that makes those plays likeliest (EM); the prior of the time of the week is the one of
 PRIORS whose top-N songs held the most of them. The weeks in a moment and the everyday ones are
 fitted apart.
@@ -21,6 +25,7 @@ from yawyas.analysis.moments.types import Moment
 from yawyas.playlists.blend import (
     FIXED,
     SIGNALS,
+    SLOT_MIN,
     Blend,
     Signals,
     slot_of,
@@ -38,6 +43,9 @@ MIN_TRAIN_PLAYS: Final = 100
 CANDIDATES_PER_SIGNAL: Final = 2  # x size: each signal's best songs a back-test considers
 EM_ITERATIONS: Final = 200
 MIN_WEIGHT: Final = 0.001  # a signal with less weight is left out
+QUARTER_S: Final = SLOT_MIN * 60
+QUARTER_SAMPLES: Final = 150  # quarter hours an hour-ahead back-test predicts
+HORIZONS: Final = ("week", "quarter")
 
 
 @dataclass(frozen=True)
@@ -96,27 +104,75 @@ def _window_rows(lis: Listening, moments: Sequence[Moment], start: int, size: in
     signals = Signals(lis.before(start), moments, start)
     first = int(np.searchsorted(lis.start_s, start, side="left"))
     end = int(np.searchsorted(lis.start_s, start + BACKTEST_WINDOW_DAYS * DAY_S, side="left"))
-    reach = CANDIDATES_PER_SIGNAL * size
-    fixed = np.unique(np.concatenate([_best(signals.fixed[:, k], reach) for k in range(FIXED)]))
+    fixed = _fixed_best(signals, size)
     slots = slot_of(lis.weekday[first:end], lis.minute[first:end])
     tracks = lis.track[first:end]
-    rows: list[_Row] = []
-    for slot in np.unique(slots).tolist():
-        here = tracks[slots == slot]
-        at = signals.at(slot)
-        proposed = [fixed, _best(at.near, reach), here]
-        proposed += [_best(at.signals[:, k], reach) for k in range(FIXED, len(SIGNALS))]
-        songs = np.unique(np.concatenate(proposed))
-        played = np.bincount(here, minlength=lis.n_tracks)[songs].astype(np.float64)
-        rows.append((at.signals[songs], at.near[songs], played, at.in_moment, len(here)))
-    return rows
+    return [
+        _slot_row(signals, fixed, slot, tracks[slots == slot], size)
+        for slot in np.unique(slots).tolist()
+    ]
+
+
+def _fixed_best(signals: Signals, size: int) -> IntArray:
+    """The songs any of the signals that do not depend on the time puts in its best."""
+    reach = CANDIDATES_PER_SIGNAL * size
+    return np.unique(np.concatenate([_best(signals.fixed[:, k], reach) for k in range(FIXED)]))
+
+
+def _slot_row(signals: Signals, fixed: IntArray, slot: int, here: IntArray, size: int) -> _Row:
+    """One held-out slot: the signals and plays near the time of its candidates (`fixed`, the
+    best of the signals that depend on the time, the songs played then), their held-out plays
+    (`here`: the songs played then), whether a moment holds it, and how many plays it holds."""
+    reach = CANDIDATES_PER_SIGNAL * size
+    at = signals.at(slot)
+    proposed = [fixed, _best(at.near, reach), here]
+    proposed += [_best(at.signals[:, k], reach) for k in range(FIXED, len(SIGNALS))]
+    songs = np.unique(np.concatenate(proposed))
+    played = np.bincount(here, minlength=signals.lis.n_tracks)[songs].astype(np.float64)
+    return (at.signals[songs], at.near[songs], played, at.in_moment, len(here))
+
+
+def quarter_starts(lis: Listening, now_s: int, weeks: Sequence[int]) -> list[int]:
+    """The quarter hours (UTC s) of the back-test `weeks` before `now_s` that hold plays and
+    have MIN_TRAIN_PLAYS plays before them, thinned evenly to QUARTER_SAMPLES."""
+    if not weeks:
+        return []
+    lo = int(np.searchsorted(lis.start_s, min(weeks), side="left"))
+    hi = int(np.searchsorted(lis.start_s, now_s, side="left"))
+    lo = max(lo, MIN_TRAIN_PLAYS)
+    if lo >= hi:
+        return []
+    quarters = np.unique(lis.start_s[lo:hi] // QUARTER_S) * QUARTER_S
+    quarters = quarters[np.searchsorted(lis.start_s, quarters, side="left") >= MIN_TRAIN_PLAYS]
+    if len(quarters) > QUARTER_SAMPLES:
+        pick = np.linspace(0, len(quarters) - 1, QUARTER_SAMPLES).round().astype(np.int64)
+        quarters = quarters[np.unique(pick)]
+    return [int(q) for q in quarters.tolist()]
+
+
+def _quarter_row(lis: Listening, moments: Sequence[Moment], start: int, size: int) -> _Row:
+    """The quarter hour from `start` predicted from the plays before it (see `_slot_row`)."""
+    signals = Signals(lis.before(start), moments, start)
+    first = int(np.searchsorted(lis.start_s, start, side="left"))
+    end = int(np.searchsorted(lis.start_s, start + QUARTER_S, side="left"))
+    slot = int(slot_of(int(lis.weekday[first]), int(lis.minute[first])))
+    return _slot_row(signals, _fixed_best(signals, size), slot, lis.track[first:end], size)
 
 
 def build_backtest(
-    lis: Listening, moments: Sequence[Moment], starts: Sequence[int], size: int
+    lis: Listening,
+    moments: Sequence[Moment],
+    starts: Sequence[int],
+    size: int,
+    *,
+    quarters: Sequence[int] = (),
 ) -> Backtest:
-    """The back-test of the weeks from `starts` (see `Backtest`)."""
-    rows = [r for start in starts for r in _window_rows(lis, moments, start, size)]
+    """The back-test of the weeks from `starts`, or of the quarter hours from `quarters` when
+    given (see `Backtest`)."""
+    if quarters:
+        rows = [_quarter_row(lis, moments, start, size) for start in quarters]
+    else:
+        rows = [r for start in starts for r in _window_rows(lis, moments, start, size)]
     width = max((len(r[2]) for r in rows), default=0)
     signals = np.zeros((len(rows), width, len(SIGNALS)))
     near = np.zeros((len(rows), width))
@@ -187,17 +243,26 @@ def _fit_group(bt: Backtest, mask: BoolArray, size: int) -> tuple[FloatArray, fl
 
 
 def fit_blend(
-    lis: Listening, moments: Sequence[Moment], now_s: int | None = None, size: int = 50
+    lis: Listening,
+    moments: Sequence[Moment],
+    now_s: int | None = None,
+    size: int = 50,
+    *,
+    horizon: str = "week",
 ) -> Blend:
     """The blend fitted on this person's plays in the last weeks before `now_s` (default:
-    after the last play), each week predicted from the plays before it only (see the module).
-    The defaults when the history is too short for a back-test."""
+    after the last play), each week (`horizon="week"`) or each sampled quarter hour
+    (`horizon="quarter"`) predicted from the plays before it only (see the module). The
+    defaults when the history is too short for a back-test."""
+    if horizon not in HORIZONS:
+        raise ValueError(f"unknown horizon {horizon!r}")
     now_s = lis.end_s + 1 if now_s is None else now_s
     lis = lis.before(now_s)
     starts = backtest_cutoffs(lis, now_s)
-    if not starts:
-        return Blend()
-    bt = build_backtest(lis, moments, starts, size)
+    quarters = quarter_starts(lis, now_s, starts) if horizon == "quarter" else []
+    if not starts or (horizon == "quarter" and not quarters):
+        return Blend(horizon=horizon)
+    bt = build_backtest(lis, moments, starts, size, quarters=quarters)
     fitted: dict[bool, tuple[FloatArray, float, int]] = {}
     for in_moment in (True, False):
         mask = bt.in_moment == in_moment
@@ -216,6 +281,7 @@ def fit_blend(
         in_moment_prior=p_moment,
         everyday_prior=p_everyday,
         tuned=True,
+        horizon=horizon,
         windows=len(starts),
         plays=int(bt.plays.sum()),
         hits=h_moment + h_everyday,

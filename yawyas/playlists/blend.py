@@ -45,7 +45,7 @@ import numpy as np
 from yawyas.analysis.moments.types import Moment, moment_at
 from yawyas.playlists.listening import DAY_S, FloatArray, IntArray, Listening
 
-BLEND_VERSION: Final = 1  # bump when the signals or the fit change: stored blends are redone
+BLEND_VERSION: Final = 2  # bump when the signals or the fit change: stored blends are redone
 SIGNALS: Final = (
     "recent",
     "week",
@@ -97,6 +97,7 @@ class Blend:
     in_moment_prior: float = DEFAULT_PRIOR
     everyday_prior: float = DEFAULT_PRIOR
     tuned: bool = False  # False: the defaults (too little history to back-test)
+    horizon: str = "week"  # how far ahead it was fitted to predict: "week" or "quarter" (hour)
     windows: int = 0  # back-test weeks
     plays: int = 0  # held-out plays of those weeks
     hits: int = 0  # of them, in the tuned blend's playlists
@@ -118,6 +119,7 @@ class Blend:
             "in_moment_prior": _finite(self.in_moment_prior),
             "everyday_prior": _finite(self.everyday_prior),
             "tuned": self.tuned,
+            "horizon": self.horizon,
             "windows": self.windows,
             "plays": self.plays,
             "hits": self.hits,
@@ -134,6 +136,7 @@ class Blend:
             in_moment_prior=_infinite(doc["in_moment_prior"]),
             everyday_prior=_infinite(doc["everyday_prior"]),
             tuned=bool(doc["tuned"]),
+            horizon=str(doc.get("horizon", "week")),
             windows=int(doc["windows"]),
             plays=int(doc["plays"]),
             hits=int(doc["hits"]),

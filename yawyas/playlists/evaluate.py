@@ -8,6 +8,11 @@ moments learned from them (see `service.evaluate_history`) and a blend tuned on 
 (the same song under any URI, or by name alone) is in the playlist for its local start (its
 weekday and quarter hour).
 
+With `rolling`, every held-out quarter hour is judged with all the plays before it, as
+`playlist now` is used (it always knows what you played until the minute): `now` with its blend
+fitted for a quarter hour ahead on the weeks before the window (moments as learned at the
+window's cutoff), and the baselines each from the plays before that quarter hour.
+
 Baselines, from the same plays before the same cutoff, on the same held-out plays:
 - top: the overall top songs by plays;
 - recent: the most recently played songs;
@@ -28,7 +33,7 @@ from typing import Any, Final
 import numpy as np
 
 from yawyas.errors import BadInputError
-from yawyas.playlists.backtest import fit_blend
+from yawyas.playlists.backtest import QUARTER_S, fit_blend
 from yawyas.playlists.blend import (
     ACTIVATION_DECAY,
     ACTIVATION_MIN_AGE_S,
@@ -105,6 +110,7 @@ class Evaluation:
 
     windows: tuple[WindowResult, ...]
     size: int
+    rolling: bool = False  # each quarter hour judged with the plays before it
 
     @property
     def cutoff_s(self) -> int:
@@ -175,6 +181,7 @@ class Evaluation:
             "train_plays": self.train_plays,
             "heldout_plays": self.heldout_plays,
             "size": self.size,
+            "rolling": self.rolling,
             "moments": self.moments,
             "hit_rate_now": round(self.now, 4),
             "hit_rate_top": round(self.top, 4),
@@ -270,11 +277,15 @@ def evaluate_window(
     *,
     size: int = 50,
     blend: Blend | None = None,
+    rolling: bool = False,
 ) -> WindowResult:
     """`now` (size `size`) and the baselines on the plays that started in [cutoff_s, until_s),
-    learning from the plays before `cutoff_s` only. `context` supplies playlists and the
-    moments (which must be learned before the cutoff too); `now`'s blend is tuned on the
-    plays before the cutoff unless `blend` is given."""
+    learning from the plays before `cutoff_s` only (with `rolling`, before each quarter hour:
+    see the module). `context` supplies playlists and the moments (which must be learned
+    before the cutoff too); `now`'s blend is tuned on the plays before the cutoff unless
+    `blend` is given."""
+    if rolling:
+        return _rolling_window(listening, context, cutoff_s, until_s, size=size, blend=blend)
     train = listening.before(cutoff_s)
     held = (listening.start_s >= cutoff_s) & (listening.start_s < until_s)
     moments = tuple(context.moments)
@@ -311,16 +322,65 @@ def evaluate_window(
     )
 
 
+def _rolling_window(
+    listening: Listening,
+    context: Context,
+    cutoff_s: int,
+    until_s: int,
+    *,
+    size: int,
+    blend: Blend | None,
+) -> WindowResult:
+    """`evaluate_window` with every held-out quarter hour judged by the plays before it."""
+    moments = tuple(context.moments)
+    first = listening.before(cutoff_s)
+    if blend is None:
+        blend = fit_blend(first, moments, cutoff_s, size, horizon="quarter")
+    held = np.flatnonzero((listening.start_s >= cutoff_s) & (listening.start_s < until_s))
+    quarters = listening.start_s[held] // QUARTER_S
+    recipe = now_recipe(size)
+    hits = dict.fromkeys(("now", *BASELINES), 0)
+    for quarter in np.unique(quarters).tolist():
+        plays = held[quarters == quarter]
+        at_s = quarter * QUARTER_S
+        train = listening.before(at_s)
+        if not len(train.track):
+            continue
+        slot = int(slot_of(int(listening.weekday[plays[0]]), int(listening.minute[plays[0]])))
+        ctx = Context(listening=train, playlists=context.playlists, moments=moments, blend=blend)
+        chosen, _ = select(recipe, ctx, now_s=at_s, at=slot_time(slot))
+        lists = {
+            "now": chosen["track"],
+            "top": top_tracks(train, size),
+            "recent": recent_tracks(train, size),
+            "time_of_week": time_of_week_tracks(train, slot * SLOT_MIN + SLOT_MIN // 2, size),
+            "recency_frequency": activation_tracks(train, at_s, size),
+            "lately": lately_tracks(train, at_s, size),
+        }
+        wanted = listening.track[plays]
+        for name, tracks in lists.items():
+            hits[name] += _hits(wanted, tracks)
+    return WindowResult(
+        cutoff_s=int(cutoff_s),
+        until_s=int(until_s),
+        train_plays=len(first.track),
+        heldout_plays=len(held),
+        moments=len({m.id for m in moments}),
+        hits=hits,
+        blend=blend,
+    )
+
+
 def _hits(tracks: IntArray, wanted: IntArray) -> int:
     return int(np.isin(tracks, wanted).sum())
 
 
-def combine(windows: Sequence[WindowResult], size: int) -> Evaluation:
+def combine(windows: Sequence[WindowResult], size: int, *, rolling: bool = False) -> Evaluation:
     """The evaluation of the windows that hold held-out plays."""
     kept = tuple(w for w in windows if w.heldout_plays)
     if not kept:
         raise BadInputError("Nothing to evaluate: no plays in the held-out span.")
-    return Evaluation(kept, size)
+    return Evaluation(kept, size, rolling)
 
 
 def evaluate(
@@ -330,15 +390,17 @@ def evaluate(
     cutoff_s: int | None = None,
     size: int = 50,
     windows: int = 1,
+    rolling: bool = False,
 ) -> Evaluation:
     """Hit rates of `now` and the baselines, holding out the plays from `cutoff_s` (default:
-    the last DEFAULT_HOLDOUT_DAYS days) in `windows` windows. `context` supplies playlists and
-    moments (learned before the cutoff; the same moments serve every window here)."""
+    the last DEFAULT_HOLDOUT_DAYS days) in `windows` windows (judged `rolling` when asked).
+    `context` supplies playlists and moments (learned before the cutoff; the same moments serve
+    every window here)."""
     if cutoff_s is None:
         cutoff_s = listening.end_s - DEFAULT_HOLDOUT_DAYS * DAY_S
     check_cutoff(listening, cutoff_s)
     results = [
-        evaluate_window(listening, context, a, b, size=size)
+        evaluate_window(listening, context, a, b, size=size, rolling=rolling)
         for a, b in holdout_windows(listening, cutoff_s, None, windows)
     ]
-    return combine(results, size)
+    return combine(results, size, rolling=rolling)

@@ -99,7 +99,8 @@ class Context:
         moments = tuple(self.moments)
         lis = self.listening
         return lis.derived(
-            ("blend", moments, now_s, size), lambda: fit_blend(lis, moments, now_s + 1, size)
+            ("blend", moments, now_s, size),
+            lambda: fit_blend(lis, moments, now_s + 1, size, horizon="quarter"),
         )
 
 

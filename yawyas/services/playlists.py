@@ -164,7 +164,7 @@ class StoredBlend:
         stored = load_now_blend(self._conn, self._tz, self.key)
         blend = Blend.from_document(json.loads(stored)) if stored else None
         if blend is None:
-            blend = fit_blend(self._listening, self._moments)
+            blend = fit_blend(self._listening, self._moments, horizon="quarter")
             with contextlib.suppress(sqlite3.OperationalError):  # a read-only store still works
                 save_now_blend(
                     self._conn, self._tz, generation, self.key, json.dumps(blend.as_document())
@@ -359,12 +359,14 @@ def evaluate_history(
     holdout_days: int = DEFAULT_HOLDOUT_DAYS,
     size: int = 50,
     windows: int = DEFAULT_WINDOWS,
+    rolling: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """`evaluate` of the store's history: the held-out span from `cutoff` (a local day) for
     `holdout_days`, else the last `holdout_days`, cut into `windows` windows. Each window is
     judged with the moments learned again from the plays before its start only and a blend
-    tuned on those plays, so that `now` knows nothing of the weeks it is judged on."""
+    tuned on those plays, so that `now` knows nothing of the weeks it is judged on. With
+    `rolling`, each quarter hour is judged with every play before it (see `evaluate`)."""
     from yawyas.services import moments as moments_service
 
     ctx = build_context(conn, tz, with_moods=False, config=config, with_moments=False)
@@ -381,10 +383,14 @@ def evaluate_history(
             conn, config or Config(path=Path("config.toml")), tz=tz, before_s=start
         )
         moments = [m for m in learned if not m.hidden]
-        results.append(evaluate_window(lis, replace(ctx, moments=moments), start, end, size=size))
+        results.append(
+            evaluate_window(
+                lis, replace(ctx, moments=moments), start, end, size=size, rolling=rolling
+            )
+        )
     if progress is not None:
         progress(len(spans), len(spans))
-    return combine(results, size)
+    return combine(results, size, rolling=rolling)
 
 
 def cutoff_seconds(listening: Listening, tz: str, day: str | None, holdout_days: int) -> int:

@@ -30,11 +30,19 @@ def evaluate(
         ),
     ] = 4,
     size: Annotated[int, typer.Option(min=1, max=500, help="Playlist size.")] = 50,
+    rolling: Annotated[
+        bool,
+        typer.Option(
+            "--rolling",
+            help="Judge every quarter hour with all the plays before it, as `playlist now` is"
+            " used (slower: minutes on a big history).",
+        ),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """How well `playlist now` predicts what you play: hit rate on held-out plays against
     strong baselines (overall top, most recent, same time of the week, ACT-R recency and
-    frequency), each window learned from the plays before it.
+    frequency, plays halving every week), each window learned from the plays before it.
 
     Example: yawyas evaluate --json
     """
@@ -51,6 +59,7 @@ def evaluate(
             holdout_days=holdout_days,
             size=size,
             windows=windows,
+            rolling=rolling,
         )
     doc = result.as_dict()
     if as_json:
@@ -59,7 +68,8 @@ def evaluate(
     output.console.print(
         f"Judged on the {result.heldout_plays:,} plays of {len(result.windows)} windows, each "
         f"learned from the plays before it ({result.train_plays:,} before the first, "
-        f"{result.moments} moments).",
+        f"{result.moments} moments)"
+        + ("; every quarter hour with all the plays before it." if rolling else "."),
         highlight=False,
     )
     spread = doc["spread"]
