@@ -284,80 +284,37 @@ def evaluate_window(
     see the module). `context` supplies playlists and the moments (which must be learned
     before the cutoff too); `now`'s blend is tuned on the plays before the cutoff unless
     `blend` is given."""
-    if rolling:
-        return _rolling_window(listening, context, cutoff_s, until_s, size=size, blend=blend)
-    train = listening.before(cutoff_s)
-    held = (listening.start_s >= cutoff_s) & (listening.start_s < until_s)
-    moments = tuple(context.moments)
-    if blend is None:
-        blend = fit_blend(train, moments, cutoff_s, size)
-    ctx = Context(listening=train, playlists=context.playlists, moments=moments, blend=blend)
-    held_tracks = listening.track[held]
-    slots = slot_of(listening.weekday[held], listening.minute[held])
-    recipe = now_recipe(size)
-    hits = dict.fromkeys(("now", *BASELINES), 0)
-    if len(train.track):
-        fixed = {
-            "top": top_tracks(train, size),
-            "recent": recent_tracks(train, size),
-            "recency_frequency": activation_tracks(train, cutoff_s, size),
-            "lately": lately_tracks(train, cutoff_s, size),
-        }
-        for name, tracks in fixed.items():
-            hits[name] = _hits(held_tracks, tracks)
-        for slot in np.unique(slots).tolist():
-            wanted = held_tracks[slots == slot]
-            chosen, _ = select(recipe, ctx, now_s=cutoff_s, at=slot_time(slot))
-            hits["now"] += _hits(wanted, chosen["track"])
-            minute = slot * SLOT_MIN + SLOT_MIN // 2
-            hits["time_of_week"] += _hits(wanted, time_of_week_tracks(train, minute, size))
-    return WindowResult(
-        cutoff_s=int(cutoff_s),
-        until_s=int(until_s),
-        train_plays=len(train.track),
-        heldout_plays=len(held_tracks),
-        moments=len({m.id for m in moments}),
-        hits=hits,
-        blend=blend,
-    )
-
-
-def _rolling_window(
-    listening: Listening,
-    context: Context,
-    cutoff_s: int,
-    until_s: int,
-    *,
-    size: int,
-    blend: Blend | None,
-) -> WindowResult:
-    """`evaluate_window` with every held-out quarter hour judged by the plays before it."""
     moments = tuple(context.moments)
     first = listening.before(cutoff_s)
     if blend is None:
-        blend = fit_blend(first, moments, cutoff_s, size, horizon="quarter")
+        blend = fit_blend(first, moments, cutoff_s, size, horizon="quarter" if rolling else "week")
     held = np.flatnonzero((listening.start_s >= cutoff_s) & (listening.start_s < until_s))
-    quarters = listening.start_s[held] // QUARTER_S
+    slots = slot_of(listening.weekday[held], listening.minute[held])
+    # the held-out plays judged together: per slot of the week from the cutoff, or per quarter
+    # hour with the plays before it
+    groups = listening.start_s[held] // QUARTER_S if rolling else slots
     recipe = now_recipe(size)
     hits = dict.fromkeys(("now", *BASELINES), 0)
-    for quarter in np.unique(quarters).tolist():
-        plays = held[quarters == quarter]
-        at_s = quarter * QUARTER_S
-        train = listening.before(at_s)
+    judged_at, train, ctx, fixed = -1, first, context, {}
+    for group in np.unique(groups).tolist():
+        here = groups == group
+        at_s = group * QUARTER_S if rolling else cutoff_s
+        if at_s != judged_at:  # once per window from the cutoff; per quarter hour rolling
+            judged_at, train = at_s, listening.before(at_s)
+            ctx = Context(
+                listening=train, playlists=context.playlists, moments=moments, blend=blend
+            )
+            fixed = _timeless_baselines(train, at_s, size)
         if not len(train.track):
             continue
-        slot = int(slot_of(int(listening.weekday[plays[0]]), int(listening.minute[plays[0]])))
-        ctx = Context(listening=train, playlists=context.playlists, moments=moments, blend=blend)
+        slot = int(slots[here][0])
         chosen, _ = select(recipe, ctx, now_s=at_s, at=slot_time(slot))
         lists = {
             "now": chosen["track"],
-            "top": top_tracks(train, size),
-            "recent": recent_tracks(train, size),
             "time_of_week": time_of_week_tracks(train, slot * SLOT_MIN + SLOT_MIN // 2, size),
-            "recency_frequency": activation_tracks(train, at_s, size),
-            "lately": lately_tracks(train, at_s, size),
+            **fixed,
         }
-        wanted = listening.track[plays]
+        wanted = listening.track[held[here]]
         for name, tracks in lists.items():
             hits[name] += _hits(wanted, tracks)
     return WindowResult(
@@ -369,6 +326,18 @@ def _rolling_window(
         hits=hits,
         blend=blend,
     )
+
+
+def _timeless_baselines(train: Listening, now_s: int, size: int) -> dict[str, IntArray]:
+    """The baselines that do not depend on the time of the week, from `train` as of `now_s`."""
+    if not len(train.track):
+        return {}
+    return {
+        "top": top_tracks(train, size),
+        "recent": recent_tracks(train, size),
+        "recency_frequency": activation_tracks(train, now_s, size),
+        "lately": lately_tracks(train, now_s, size),
+    }
 
 
 def _hits(tracks: IntArray, wanted: IntArray) -> int:
