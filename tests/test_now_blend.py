@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.test_playlists_steps import MONDAY, frame, weekly
@@ -94,11 +95,12 @@ def test_evaluate_pools_its_windows_and_reports_the_spread() -> None:
     assert result.now >= result.rate("time_of_week")
 
 
+@pytest.mark.parametrize("rolling", [True, False], ids=["rolling", "from-cutoff"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_random_histories_are_not_below_the_best_baseline(seed: int) -> None:
+def test_random_histories_are_not_below_the_best_baseline(seed: int, rolling: bool) -> None:
     """No time, no drift, no sessions: nothing to learn beyond how often each song is played.
     The best baseline is chosen after seeing the held-out plays, so `now` may trail it by
-    sampling noise (one point), never by more."""
+    sampling noise (one point), never by more; judged either way."""
     rng = np.random.default_rng(seed)
     n = 5000
     starts = np.sort(rng.uniform(0, 250 * 1440, n))
@@ -108,7 +110,8 @@ def test_random_histories_are_not_below_the_best_baseline(seed: int) -> None:
         for m, k in zip(starts, songs, strict=True)
     ]
     lis = build_listening(frame(rows), "UTC")
-    result = evaluate(lis, Context(lis), windows=4)
+    result = evaluate(lis, Context(lis), windows=4, rolling=rolling)
+    assert result.rolling == rolling
     best = result.rate(result.best_baseline)
     assert result.now >= best - 0.01, result.as_dict()
 
@@ -190,8 +193,8 @@ def test_rolling_evaluation_knows_what_was_played_earlier_in_the_window() -> Non
     ]
     lis = build_listening(frame(rows), "UTC")
     cutoff = int((MONDAY + timedelta(days=99)).timestamp())
-    weekly_result = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1)
-    rolling = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1, rolling=True)
+    weekly_result = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1, rolling=False)
+    rolling = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1)
     assert rolling.rolling
     assert rolling.as_dict()["rolling"] is True
     assert not weekly_result.rolling
@@ -230,7 +233,10 @@ def test_signals_are_distributions_and_the_parts_sum_to_the_score() -> None:
     blend = fit_blend(lis, ())
     parts = slot.parts(blend)
     assert parts.shape == (lis.n_tracks, len(PARTS))
-    assert np.isclose(parts.sum(), 1.0)  # (C + prior x 1) / (C + prior)
+    present = (sums > 0) / (sums > 0).sum()  # the signals that hold something at this time
+    whole = slot.parts(Blend(everyday=tuple(present), everyday_prior=8.0))
+    assert np.isclose(whole.sum(), 1.0)  # (C + prior x 1) / (C + prior)
+    assert 0 < parts.sum() <= 1.0 + 1e-9
     alone = slot.parts(Blend(everyday_prior=float("inf")))
     assert not alone[:, -1].any()  # no time of the week with an infinite prior
 
@@ -245,3 +251,73 @@ def test_a_blend_survives_its_document_and_refuses_other_signals() -> None:
     assert Blend.from_document({**doc, "signals": ["recent"]}) is None
     assert not Blend().tuned
     assert fit_blend(build_listening(weekly(2), "UTC"), ()) == Blend()  # too short to test
+
+
+def _album_sessions(days: int) -> Any:
+    """Every evening at 20:00 one album of ten songs from its first song, in order."""
+    return frame(
+        [
+            {"start": MONDAY + timedelta(days=d, hours=20, minutes=4 * k), "track": f"a{k}"}
+            for d in range(days)
+            for k in range(10)
+        ]
+    )
+
+
+def test_the_session_signals_know_what_is_playing_and_what_follows_it() -> None:
+    lis = build_listening(_album_sessions(30), "UTC")
+    day = MONDAY + timedelta(days=30, hours=20)
+    played = frame([{"start": day + timedelta(minutes=4 * k), "track": f"a{k}"} for k in range(3)])
+    lis = build_listening(pd.concat([_album_sessions(30), played], ignore_index=True), "UTC")
+    now_s = int((day + timedelta(minutes=12)).timestamp())
+    column = {s: SIGNALS.index(s) for s in ("session", "next")}
+    at = Signals(lis, (), now_s).at(0)
+    session, follows = at.signals[:, column["session"]], at.signals[:, column["next"]]
+    # the session: the three songs played tonight, the last one most
+    assert sorted(_names(lis, np.flatnonzero(session))) == ["a0", "a1", "a2"]
+    assert _names(lis, [int(session.argmax())]) == ["a2"]
+    # what follows: the songs that came one to four songs after them on the other evenings,
+    # a3 (right after the last one) most
+    assert _names(lis, [int(follows.argmax())]) == ["a3"]
+    assert sorted(_names(lis, np.flatnonzero(follows))) == [f"a{k}" for k in range(1, 7)]
+    # four hours after the last play there is no session going on
+    later = Signals(lis, (), now_s + 4 * 3600).at(0)
+    assert not later.signals[:, column["session"]].any()
+    assert not later.signals[:, column["next"]].any()
+
+
+def _shuffle_mornings(days: int, seed: int = 3) -> Any:
+    """Every morning from 08:00 twenty songs of a forty-song playlist on shuffle: no song twice
+    in a session."""
+    rng = np.random.default_rng(seed)
+    return frame(
+        [
+            {"start": MONDAY + timedelta(days=d, hours=8, minutes=4 * k), "track": f"s{int(t)}"}
+            for d in range(days)
+            for k, t in enumerate(rng.permutation(40)[:20])
+        ]
+    )
+
+
+def test_a_shuffle_does_not_come_back_to_what_it_just_played() -> None:
+    """On shuffle, the songs of this morning's session are the ones least likely in the next
+    quarter hour: the fit learns to leave them out, and `now` at 08:45 holds the others."""
+    lis = build_listening(_shuffle_mornings(60), "UTC")
+    blend = fit_blend(lis, (), horizon="quarter", size=10)
+    assert blend.everyday_replay < 0.5
+    restored = Blend.from_document(blend.as_document())
+    assert restored is not None
+    assert restored.everyday_replay == blend.everyday_replay
+    today = MONDAY + timedelta(days=60, hours=8)
+    morning = _shuffle_mornings(61)
+    played = morning[morning["played_at"] < int((today + timedelta(minutes=45)).timestamp())]
+    lis = build_listening(played, "UTC")
+    ctx = Context(lis)
+    playlist = build_playlist(
+        now_recipe(10), ctx, at=(today + timedelta(minutes=45)).replace(tzinfo=None)
+    )
+    this_morning = set(played[played["played_at"] >= int(today.timestamp())]["track_name"])
+    assert len(this_morning) == 11
+    names = {t.track_name for t in playlist.tracks}
+    assert len(names) == 10
+    assert not names & this_morning

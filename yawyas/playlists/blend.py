@@ -45,7 +45,7 @@ import numpy as np
 from yawyas.analysis.moments.types import Moment, moment_at
 from yawyas.playlists.listening import DAY_S, FloatArray, IntArray, Listening
 
-BLEND_VERSION: Final = 2  # bump when the signals or the fit change: stored blends are redone
+BLEND_VERSION: Final = 3  # bump when the signals or the fit change: stored blends are redone
 SIGNALS: Final = (
     "recent",
     "week",
@@ -55,10 +55,12 @@ SIGNALS: Final = (
     "colisten",
     "everyday",
     "artist",
+    "session",
+    "next",
     "moment",
     "device",
 )
-FIXED: Final = 8  # the first FIXED signals do not depend on the time of the week
+FIXED: Final = 10  # the first FIXED signals do not depend on the time of the week
 PARTS: Final = (*SIGNALS, "time_of_week")  # what a song's `now` score is made of
 RECENT_HALF_LIFE_DAYS: Final = 7.0
 WEEK_HALF_LIFE_DAYS: Final = 7.0
@@ -70,6 +72,9 @@ MOMENT_HALF_LIFE_DAYS: Final = 120.0
 DEVICE_HALF_LIFE_DAYS: Final = 60.0
 COLISTEN_PLAYS: Final = 50  # the last plays whose neighbours the colisten signal weighs
 COLISTEN_HALF_LIFE_DAYS: Final = 1.0
+SESSION_REACH_S: Final = 3 * 3600  # plays this close before now are the session going on
+SESSION_HALF_LIFE_S: Final = 30 * 60
+NEXT_STEPS: Final = 4  # how many songs ahead of the session the `next` signal looks
 TIME_OF_WEEK_REACH_MIN: Final = 60
 TIME_OF_WEEK_HALF_LIFE_DAYS: Final = 180.0
 WEEK_MIN: Final = 7 * 1440
@@ -80,6 +85,7 @@ MONDAY: Final = datetime(2024, 1, 1)  # a Monday: only weekday and time of day a
 DEFAULT_IN_MOMENT: Final = {"moment": 1.0, "week": 0.2}
 DEFAULT_EVERYDAY: Final = {"everyday": 1.0, "recent": 0.2}
 DEFAULT_PRIOR: Final = 8.0
+SESSION: Final = SIGNALS.index("session")
 
 
 def _weights(named: Mapping[str, float]) -> tuple[float, ...]:
@@ -96,6 +102,8 @@ class Blend:
     everyday: tuple[float, ...] = field(default_factory=lambda: _weights(DEFAULT_EVERYDAY))
     in_moment_prior: float = DEFAULT_PRIOR
     everyday_prior: float = DEFAULT_PRIOR
+    in_moment_replay: float = 1.0  # what a song of the session going on keeps of its score
+    everyday_replay: float = 1.0
     tuned: bool = False  # False: the defaults (too little history to back-test)
     horizon: str = "week"  # how far ahead it was fitted to predict: "week" or "quarter" (hour)
     windows: int = 0  # back-test weeks
@@ -110,6 +118,11 @@ class Blend:
         """How many plays' worth of taste smooth the time of the week (inf: time left out)."""
         return self.in_moment_prior if in_moment else self.everyday_prior
 
+    def replay(self, in_moment: bool) -> float:
+        """What a song played in the session going on keeps of its score (1: all of it; 0:
+        it is left out, as a shuffled playlist does not come back to it soon)."""
+        return self.in_moment_replay if in_moment else self.everyday_replay
+
     def as_document(self) -> dict[str, Any]:
         """The blend as JSON-ready data (what the store keeps; an infinite prior is null)."""
         return {
@@ -118,6 +131,8 @@ class Blend:
             "everyday": [round(w, 6) for w in self.everyday],
             "in_moment_prior": _finite(self.in_moment_prior),
             "everyday_prior": _finite(self.everyday_prior),
+            "in_moment_replay": self.in_moment_replay,
+            "everyday_replay": self.everyday_replay,
             "tuned": self.tuned,
             "horizon": self.horizon,
             "windows": self.windows,
@@ -135,6 +150,8 @@ class Blend:
             everyday=tuple(float(w) for w in doc["everyday"]),
             in_moment_prior=_infinite(doc["in_moment_prior"]),
             everyday_prior=_infinite(doc["everyday_prior"]),
+            in_moment_replay=float(doc["in_moment_replay"]),
+            everyday_replay=float(doc["everyday_replay"]),
             tuned=bool(doc["tuned"]),
             horizon=str(doc.get("horizon", "week")),
             windows=int(doc["windows"]),
@@ -224,9 +241,15 @@ class Slot:
         prior = blend.prior(self.in_moment)
         taste = self.signals * blend.weights(self.in_moment)
         if prior == float("inf"):
-            return np.column_stack([taste, np.zeros(len(taste))])
-        scale = 1.0 / (self.near_total + prior)
-        return np.column_stack([taste * (prior * scale), self.near * scale])
+            parts = np.column_stack([taste, np.zeros(len(taste))])
+        else:
+            scale = 1.0 / (self.near_total + prior)
+            parts = np.column_stack([taste * (prior * scale), self.near * scale])
+        replay = blend.replay(self.in_moment)
+        if replay != 1.0:
+            parts[self.signals[:, SESSION] > 0] *= replay
+        out: FloatArray = parts
+        return out
 
 
 class Signals:
@@ -258,6 +281,7 @@ class Signals:
             self._colisten(),
             everyday_taste(lis, self.everyday, now_s),
             self._artist(frequency, _halving(lis, now_s, ARTIST_HALF_LIFE_DAYS)),
+            *self._session(),
         )
         self.fixed = np.column_stack([_normalised(c) for c in columns])
         self._near_weight = _halving(lis, now_s, TIME_OF_WEEK_HALF_LIFE_DAYS)
@@ -287,6 +311,28 @@ class Signals:
         lately = _sums(lis.track[last], np.exp2(-age / COLISTEN_HALF_LIFE_DAYS), n)
         a, b = play_pairs(lis)
         return _sums(b, lately[a], n) + _sums(a, lately[b], n)
+
+    def _session(self) -> tuple[FloatArray, FloatArray]:
+        """Per song: its plays in the session going on (the last SESSION_REACH_S), halving in
+        weight every SESSION_HALF_LIFE_S; and the songs that followed those plays' songs in
+        the sessions of the history, one to NEXT_STEPS songs later (each song's followers
+        shared out by how often each followed it). Both are zero when nothing was played
+        lately."""
+        from yawyas.playlists.steps import play_pairs
+
+        lis, n = self.lis, self.lis.n_tracks
+        first = int(np.searchsorted(lis.start_s, self.now_s - SESSION_REACH_S, side="left"))
+        age = np.maximum(self.now_s - lis.start_s[first:], 0)
+        session = _sums(lis.track[first:], np.exp2(-age / SESSION_HALF_LIFE_S), n)
+        if first == len(lis.track):
+            return session, np.zeros(n)
+        a, b = play_pairs(lis)
+        per_follower = 1.0 / np.maximum(_sums(a, None, n), 1.0)[a]
+        follows, step = np.zeros(n), session
+        for _ in range(NEXT_STEPS):  # a quarter hour holds a few songs: a few steps ahead
+            step = _sums(b, step[a] * per_follower, n)
+            follows += step
+        return session, follows
 
     def moment_for(self, slot: int) -> Moment | None:
         """The moment that holds the slot's time (`moment_at`), or None."""

@@ -8,10 +8,11 @@ moments learned from them (see `service.evaluate_history`) and a blend tuned on 
 (the same song under any URI, or by name alone) is in the playlist for its local start (its
 weekday and quarter hour).
 
-With `rolling`, every held-out quarter hour is judged with all the plays before it, as
-`playlist now` is used (it always knows what you played until the minute): `now` with its blend
-fitted for a quarter hour ahead on the weeks before the window (moments as learned at the
-window's cutoff), and the baselines each from the plays before that quarter hour.
+With `rolling` (the default), every held-out quarter hour is judged with all the plays before
+it, as `playlist now` is used (it always knows what you played until the minute): `now` with its
+blend fitted for a quarter hour ahead on the weeks before the window (moments as learned at the
+window's cutoff), and the baselines each from the plays before that quarter hour. Without it,
+each window is judged whole from its cutoff, `now` fitted for a week ahead.
 
 Baselines, from the same plays before the same cutoff, on the same held-out plays:
 - top: the overall top songs by plays;
@@ -277,7 +278,7 @@ def evaluate_window(
     *,
     size: int = 50,
     blend: Blend | None = None,
-    rolling: bool = False,
+    rolling: bool = True,
 ) -> WindowResult:
     """`now` (size `size`) and the baselines on the plays that started in [cutoff_s, until_s),
     learning from the plays before `cutoff_s` only (with `rolling`, before each quarter hour:
@@ -359,7 +360,7 @@ def evaluate(
     cutoff_s: int | None = None,
     size: int = 50,
     windows: int = 1,
-    rolling: bool = False,
+    rolling: bool = True,
 ) -> Evaluation:
     """Hit rates of `now` and the baselines, holding out the plays from `cutoff_s` (default:
     the last DEFAULT_HOLDOUT_DAYS days) in `windows` windows (judged `rolling` when asked).

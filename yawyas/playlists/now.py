@@ -124,6 +124,10 @@ class NowEvidence(Mapping[int, str]):
             return f"played {_times(len(days))}, the last {_days(last)}"
         if signal == "colisten":
             return "goes with what you played last"
+        if signal == "session":
+            return "in what you are playing now"
+        if signal == "next":
+            return "often follows what you are playing now"
         if signal == "everyday":
             return self._everyday.get(track, "your everyday taste lately")
         if signal == "time_of_week":
