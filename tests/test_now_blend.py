@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.framekit import moment
 from tests.test_playlists_steps import MONDAY, frame, weekly
 from yawyas.playlists.backtest import (
     QUARTER_S,
@@ -26,7 +27,7 @@ from yawyas.playlists.evaluate import (
     time_of_week_tracks,
     top_tracks,
 )
-from yawyas.playlists.generate import Context, build_playlist, now_recipe
+from yawyas.playlists.generate import Context, build_playlist, everyday_taste, now_recipe
 from yawyas.playlists.listening import DAY_S, build_listening
 
 
@@ -321,3 +322,32 @@ def test_a_shuffle_does_not_come_back_to_what_it_just_played() -> None:
     names = {t.track_name for t in playlist.tracks}
     assert len(names) == 10
     assert not names & this_morning
+
+
+def _fresh(lis: Any) -> Any:
+    """The same plays as a history of their own (nothing shared with a longer one)."""
+    return lis.subset(np.ones(len(lis.track), dtype=bool))
+
+
+def test_signals_brought_up_to_date_are_the_signals_computed_afresh() -> None:
+    """`evaluate` asks for the signals every quarter hour: sums kept from the last time asked
+    and brought up to date give what computing them from nothing gives, forward, backward and
+    after a jump, with moments, devices and the time of the week."""
+    lis = build_listening(_routine_and_drift(), "UTC")
+    jazz = moment("jazz", "Thursday evenings", ((3,), 19 * 60, 20 * 60))
+    times = [lis.end_s - d * DAY_S + 3600 * h for d, h in ((60, 0), (30, 5), (30, 9), (90, 2))]
+    times.append(lis.end_s + 1)
+    for now_s in times:
+        kept = Signals(lis.before(now_s), (jazz,), now_s)
+        afresh = Signals(_fresh(lis.before(now_s)), (jazz,), now_s)
+        for slot in (3 * 96 + 19 * 4, 96 + 40):  # Thursday 19:00 (the moment), Tuesday 10:00
+            a, b = kept.at(slot), afresh.at(slot)
+            assert np.allclose(a.signals, b.signals, rtol=1e-9, atol=1e-15)
+            assert np.allclose(a.near, b.near, rtol=1e-9, atol=1e-15)
+            assert a.in_moment == b.in_moment
+        assert np.array_equal(kept.everyday, afresh.everyday)
+    every = _fresh(lis)
+    everyday = Signals(every, (jazz,), every.end_s + 1)
+    column = SIGNALS.index("everyday")
+    reference = everyday_taste(every, everyday.everyday, every.end_s + 1)
+    assert np.allclose(everyday.fixed[:, column], reference)

@@ -35,7 +35,7 @@ hundred plays); the prior is the one whose top-N songs held the most of them. nu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -191,12 +191,6 @@ def _normalised(values: FloatArray) -> FloatArray:
     return out
 
 
-def _halving(lis: Listening, now_s: int, half_life_days: float) -> FloatArray:
-    age = np.maximum(now_s - lis.start_s, 0) / DAY_S
-    out: FloatArray = np.exp2(-age / half_life_days)
-    return out
-
-
 def plays_around(lis: Listening, week_minute: int) -> IntArray:
     """The plays (indices, in time order) that started within TIME_OF_WEEK_REACH_MIN minutes of
     `week_minute` (minutes after Monday 00:00) on the circle of the week."""
@@ -220,9 +214,20 @@ def plays_around(lis: Listening, week_minute: int) -> IntArray:
 
 
 def _by_week(lis: Listening) -> tuple[IntArray, IntArray]:
-    week_minute = (lis.weekday * 1440 + lis.minute).astype(np.int16)  # < 10,080: radix sort
-    order = np.argsort(week_minute, kind="stable")
-    return order, week_minute[order].astype(np.int64)
+    if lis.origin is not None:  # the first plays of a history: its order, without the rest
+        order, minutes = _by_week_of(lis.origin)
+        first = order < len(lis.track)
+        return order[first], minutes[first]
+    return _by_week_of(lis)
+
+
+def _by_week_of(lis: Listening) -> tuple[IntArray, IntArray]:
+    def compute() -> tuple[IntArray, IntArray]:
+        week_minute = (lis.weekday * 1440 + lis.minute).astype(np.int16)  # < 10,080: radix
+        order = np.argsort(week_minute, kind="stable")
+        return order, week_minute[order].astype(np.int64)
+
+    return lis.derived("plays by minute of the week, whole", compute)
 
 
 @dataclass(frozen=True)
@@ -253,48 +258,82 @@ class Slot:
 
 
 class Signals:
-    """The signals of the plays in `lis` (all before `now_s`) as of `now_s`: the ones that
-    do not depend on the time of the week computed once, the others per time asked."""
+    """The signals of the plays in `lis` before `now_s` as of `now_s`: the ones that do not
+    depend on the time of the week computed once, the others per time asked. Sums over the
+    plays are brought up to date from the last time asked (`Listening.play_sums`), so that
+    `evaluate` can ask every quarter hour of a long history."""
 
     def __init__(self, lis: Listening, moments: Sequence[Moment], now_s: int) -> None:
-        from yawyas.playlists.generate import everyday_mask, everyday_taste
+        from yawyas.playlists.generate import everyday_mask
 
+        lis = lis.before(now_s)
         self.lis = lis
         self.now_s = now_s
         self.moments = tuple(m for m in moments if not m.hidden)
         n = lis.n_tracks
-        track = lis.track
-        age_s = np.maximum(now_s - lis.start_s, 0).astype(np.float64)
-        last = np.full(n, -1, dtype=np.int64)
-        np.maximum.at(last, track, lis.start_s)
+        last = lis.last_starts()
         recent = np.where(
             last >= 0, np.exp2(-np.maximum(now_s - last, 0) / DAY_S / RECENT_HALF_LIFE_DAYS), 0.0
         )
-        frequency = _sums(track, None, n)
-        self.everyday = everyday_mask(lis, self.moments)
+        frequency = lis.plays_per_track().astype(np.float64)
+        moments = self.moments
+        self.everyday = lis.per_play(("everyday", moments), lambda w: everyday_mask(w, moments))
+        age_s = np.maximum(now_s - lis.start_s, ACTIVATION_MIN_AGE_S).astype(np.float64)
         columns = (
             recent,
-            _sums(track, _halving(lis, now_s, WEEK_HALF_LIFE_DAYS), n),
-            _sums(track, _halving(lis, now_s, SEASON_HALF_LIFE_DAYS), n),
+            self._halving_sums(WEEK_HALF_LIFE_DAYS),
+            self._halving_sums(SEASON_HALF_LIFE_DAYS),
             frequency,
-            _sums(track, np.maximum(age_s, ACTIVATION_MIN_AGE_S) ** -ACTIVATION_DECAY, n),
+            _sums(lis.track, age_s**-ACTIVATION_DECAY, n),  # a power law: all of it each time
             self._colisten(),
-            everyday_taste(lis, self.everyday, now_s),
-            self._artist(frequency, _halving(lis, now_s, ARTIST_HALF_LIFE_DAYS)),
+            self._everyday_taste(),
+            self._artist(frequency),
             *self._session(),
         )
         self.fixed = np.column_stack([_normalised(c) for c in columns])
-        self._near_weight = _halving(lis, now_s, TIME_OF_WEEK_HALF_LIFE_DAYS)
         self._by_moment: dict[str, FloatArray] = {}
         self._by_device: dict[int, FloatArray] = {}
         self._slot_moment: dict[int, Moment | None] = {}
 
-    def _artist(self, plays: FloatArray, weight: FloatArray) -> FloatArray:
+    def _halving_sums(
+        self,
+        half_life_days: float,
+        key: Hashable = None,
+        codes: Callable[[Listening], IntArray] | None = None,
+        n_codes: int | None = None,
+        within: Callable[[Listening], FloatArray] | None = None,
+    ) -> FloatArray:
+        return self.lis.halving_sums(self.now_s, half_life_days, key, codes, n_codes, within)
+
+    def _everyday_taste(self) -> FloatArray:
+        """Per song: its share of the everyday plays (`everyday_mask`), see
+        `generate.everyday_taste`."""
+        from yawyas.playlists.generate import (
+            EVERYDAY_HALF_LIFE_DAYS,
+            everyday_mask,
+            mix_everyday_taste,
+        )
+
+        lis, moments = self.lis, self.moments
+
+        def mask(whole: Listening) -> FloatArray:
+            everyday = whole.per_play(("everyday", moments), lambda w: everyday_mask(w, moments))
+            out: FloatArray = everyday.astype(np.float64)
+            return out
+
+        key = ("everyday", moments)
+        recent = self._halving_sums(EVERYDAY_HALF_LIFE_DAYS, key, within=mask)
+        all_time = lis.play_sums(key, lis.n_tracks, None, mask)
+        return mix_everyday_taste(lis, recent, all_time)
+
+    def _artist(self, plays: FloatArray) -> FloatArray:
         """Per song: its artist's share of the recent plays, spread over the artist's songs as
         all their plays prefer them (what an artist you are into now brings)."""
         lis = self.lis
         n_artists = int(lis.artist.max()) + 1 if lis.n_tracks else 0
-        artist_recent = _sums(lis.artist[lis.track], weight, n_artists)
+        artist_recent = self._halving_sums(
+            ARTIST_HALF_LIFE_DAYS, "artist", lambda w: w.artist[w.track], n_artists
+        )
         artist_all = _sums(lis.artist, plays, n_artists)
         within = plays / np.maximum(artist_all[lis.artist], 1.0)
         out: FloatArray = artist_recent[lis.artist] * within
@@ -303,14 +342,17 @@ class Signals:
     def _colisten(self) -> FloatArray:
         """Per song: its plays right before or after a song of the last plays, weighted by how
         recent that play was."""
-        from yawyas.playlists.steps import play_pairs
+        from yawyas.playlists.steps import pairs_from
 
         lis, n = self.lis, self.lis.n_tracks
         last = slice(max(len(lis.track) - COLISTEN_PLAYS, 0), None)
         age = np.maximum(self.now_s - lis.start_s[last], 0) / DAY_S
         lately = _sums(lis.track[last], np.exp2(-age / COLISTEN_HALF_LIFE_DAYS), n)
-        a, b = play_pairs(lis)
-        return _sums(b, lately[a], n) + _sums(a, lately[b], n)
+        songs = np.flatnonzero(lately)
+        a, b = pairs_from(lis, songs, forward=True)
+        after = _sums(b, lately[a], n)
+        b, a = pairs_from(lis, songs, forward=False)
+        return after + _sums(a, lately[b], n)
 
     def _session(self) -> tuple[FloatArray, FloatArray]:
         """Per song: its plays in the session going on (the last SESSION_REACH_S), halving in
@@ -318,18 +360,18 @@ class Signals:
         the sessions of the history, one to NEXT_STEPS songs later (each song's followers
         shared out by how often each followed it). Both are zero when nothing was played
         lately."""
-        from yawyas.playlists.steps import play_pairs
+        from yawyas.playlists.steps import pairs_from
 
         lis, n = self.lis, self.lis.n_tracks
         first = int(np.searchsorted(lis.start_s, self.now_s - SESSION_REACH_S, side="left"))
         age = np.maximum(self.now_s - lis.start_s[first:], 0)
         session = _sums(lis.track[first:], np.exp2(-age / SESSION_HALF_LIFE_S), n)
-        if first == len(lis.track):
-            return session, np.zeros(n)
-        a, b = play_pairs(lis)
-        per_follower = 1.0 / np.maximum(_sums(a, None, n), 1.0)[a]
         follows, step = np.zeros(n), session
         for _ in range(NEXT_STEPS):  # a quarter hour holds a few songs: a few steps ahead
+            a, b = pairs_from(lis, np.flatnonzero(step), forward=True)
+            if not len(a):
+                break
+            per_follower = 1.0 / _sums(a, None, n)[a]  # each song's followers shared out
             step = _sums(b, step[a] * per_follower, n)
             follows += step
         return session, follows
@@ -347,9 +389,12 @@ class Signals:
         if moment is None:
             return np.zeros(self.lis.n_tracks)
         if moment.id not in self._by_moment:
-            w = moment_weights(self.lis, moment)
-            w = w * _halving(self.lis, self.now_s, MOMENT_HALF_LIFE_DAYS)
-            self._by_moment[moment.id] = _normalised(_sums(self.lis.track, w, self.lis.n_tracks))
+            sums = self._halving_sums(
+                MOMENT_HALF_LIFE_DAYS,
+                ("moment", moment),
+                within=lambda w: moment_weights(w, moment),
+            )
+            self._by_moment[moment.id] = _normalised(sums)
         return self._by_moment[moment.id]
 
     def device_signal(self, device: int) -> FloatArray:
@@ -357,17 +402,23 @@ class Signals:
         if device < 0:
             return np.zeros(self.lis.n_tracks)
         if device not in self._by_device:
-            w = _halving(self.lis, self.now_s, DEVICE_HALF_LIFE_DAYS) * (
-                self.lis.devices() == device
-            )
-            self._by_device[device] = _normalised(_sums(self.lis.track, w, self.lis.n_tracks))
+
+            def on_it(w: Listening) -> FloatArray:
+                out: FloatArray = (w.devices() == device).astype(np.float64)
+                return out
+
+            sums = self._halving_sums(DEVICE_HALF_LIFE_DAYS, ("device", device), within=on_it)
+            self._by_device[device] = _normalised(sums)
         return self._by_device[device]
 
     def near(self, week_minute: int) -> tuple[FloatArray, int]:
         """Per song: its recency-weighted plays within an hour of `week_minute` on the same
         weekday; and the device family most used then (-1 when unknown)."""
-        around = plays_around(self.lis, week_minute)
-        counts = _sums(self.lis.track[around], self._near_weight[around], self.lis.n_tracks)
+        lis = self.lis
+        around = plays_around(lis, week_minute)
+        base, h = lis.halving_base(TIME_OF_WEEK_HALF_LIFE_DAYS)
+        weight = base[around] * lis.halving_scale(self.now_s, h)
+        counts = _sums(lis.track[around], weight, lis.n_tracks)
         devices = self.lis.devices()[around]
         devices = devices[devices >= 0]
         usual = int(np.bincount(devices).argmax()) if len(devices) else -1

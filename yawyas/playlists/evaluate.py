@@ -207,11 +207,14 @@ def top_tracks(listening: Listening, size: int) -> IntArray:
 def recent_tracks(listening: Listening, size: int) -> IntArray:
     """The `size` most recently played distinct songs."""
     seen: dict[int, None] = {}
-    for t in listening.track[::-1].tolist():
-        if t not in seen:
-            seen[t] = None
-            if len(seen) == size:
-                break
+    end, step = len(listening.track), 4 * size  # the last plays, more while they repeat
+    while end > 0 and len(seen) < size:
+        for t in listening.track[max(end - step, 0) : end][::-1].tolist():
+            if t not in seen:
+                seen[t] = None
+                if len(seen) == size:
+                    break
+        end, step = end - step, 2 * step
     return np.asarray(list(seen), dtype=np.int64)
 
 
@@ -228,9 +231,7 @@ def activation_tracks(listening: Listening, now_s: int, size: int) -> IntArray:
 def lately_tracks(listening: Listening, now_s: int, size: int) -> IntArray:
     """The `size` songs most played lately at `now_s`: each play counts 2^-(age / 7 days)
     (ties: the lower code)."""
-    age_days = np.maximum(now_s - listening.start_s, 0) / DAY_S
-    weight = np.exp2(-age_days / LATELY_HALF_LIFE_DAYS)
-    score = np.bincount(listening.track, weight, minlength=listening.n_tracks)
+    score = listening.before(now_s).halving_sums(now_s, LATELY_HALF_LIFE_DAYS)
     order = np.lexsort((np.arange(len(score)), -score))
     out: IntArray = order[score[order] > 0][:size]
     return out

@@ -88,7 +88,7 @@ class NowEvidence(Mapping[int, str]):
         self._near = np.bincount(signals.lis.track[near], minlength=lis.n_tracks)
         self._moment = signals.moment_for(slot)
         self._device = signals.near(week_minute)[1]
-        self._everyday = EverydayEvidence(lis, signals.everyday, now_s)
+        self._everyday = EverydayEvidence(signals.lis, signals.everyday, now_s)
 
     def __getitem__(self, track: int) -> str:
         row = self._parts[track]
