@@ -4,13 +4,14 @@ For each of the last weeks with plays before `now_s`, the signals come from the 
 that week only, and the week's plays are what they must predict: per held-out quarter hour of
 the week, the candidate songs (each signal's best and the songs played then) with their signals,
 their plays near that time, and how often each was played. That fits a blend for a week ahead
-(`horizon="week"`: what `evaluate` asks of it). `playlist now` is asked at the minute, with every
-play until then; its blend is fitted for a quarter hour ahead (`horizon="quarter"`): the back-test
-samples QUARTER_SAMPLES quarter hours with plays from the same weeks, each predicted from the
-plays before it only. The weights of the signals are the
-mixture that makes those plays likeliest (EM); the prior of the time of the week is the one of
-PRIORS whose top-N songs held the most of them. The weeks in a moment and the everyday ones are
-fitted apart.
+(`horizon="week"`: what `evaluate --from-cutoff` asks of it). `playlist now` is asked at the
+minute, with every play until then; its blend is fitted for a quarter hour ahead
+(`horizon="quarter"`, what `evaluate` asks by default): the back-test samples QUARTER_SAMPLES
+quarter hours with plays from the same weeks, each predicted from the plays before it only. The
+weights of the signals are the mixture that makes those plays likeliest (EM); the prior of the
+time of the week and the replay (what a song of the session going on keeps of its score) are the
+pair of PRIORS x REPLAYS whose top-N songs held the most of them. The slots in a moment and the
+everyday ones are fitted apart.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ The signals, each a distribution over songs (it sums to 1), from the plays befor
 - everyday: everyday taste, the plays no moment holds (see `generate.everyday_taste`);
 - artist: its artist's share of the plays of the last weeks (45-day half-life), spread over the
   artist's songs as all their plays prefer them;
+- session: its plays in the session going on (the last 3 hours, halving every 30 minutes);
+- next: the songs that followed those plays' songs in the sessions of the history, one to
+  NEXT_STEPS songs later (the rest of the album, the playlist in its order);
 - moment: its plays in the windows of the moment that holds the time (`moment_at`), if any;
 - device: its plays on the device family mostly used at that time of week, where known.
 
@@ -24,12 +27,15 @@ weekday (recency-weighted, c(song) of C in all), smoothed by `prior` plays' wort
 
 A time of the week with many plays speaks for itself; a quiet one leans on the taste.
 
-A `Blend` holds the weights and the prior twice: for times in a moment and for everyday times.
+A `Blend` holds the weights, the prior and the replay (what a song of the session going on keeps
+of its score: a shuffle does not come back soon to what it just played, a song on repeat does)
+twice: for times in a moment and for everyday times.
 `backtest.fit_blend` finds them by rolling back-tests on the history before `now_s`: for each
 of the last weeks with plays, the signals come from the plays before that week only. The
 weights are the mixture that makes those weeks' plays likeliest (EM: the log-likelihood of a
 mixture of fixed distributions is concave in its weights, so this is stable even on a few
-hundred plays); the prior is the one whose top-N songs held the most of them. numpy only:
+hundred plays); the prior and the replay are the pair whose top-N songs held the most of them.
+numpy only:
 `playlist now` starts fast.
 """
 

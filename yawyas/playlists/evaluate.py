@@ -287,6 +287,9 @@ def evaluate_window(
     before the cutoff too); `now`'s blend is tuned on the plays before the cutoff unless
     `blend` is given."""
     moments = tuple(context.moments)
+    # the window's history up to its end, a history of its own: what the quarter hours share
+    # (per-play weights of this window's moments, running sums) is freed with the window
+    listening = listening.subset(slice(0, int(np.searchsorted(listening.start_s, until_s))))
     first = listening.before(cutoff_s)
     if blend is None:
         blend = fit_blend(first, moments, cutoff_s, size, horizon="quarter" if rolling else "week")

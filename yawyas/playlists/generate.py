@@ -11,10 +11,10 @@ the person's own past best (see `blend`): the context's blend, or one fitted on 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +76,9 @@ def moment_holds(moment: Moment, weekday: IntArray, minute: IntArray) -> BoolArr
     return out
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything the steps read, built once per history (see `build_context` in service)."""
@@ -88,6 +91,19 @@ class Context:
     moods: Sequence[Mood] = ()
     moments: Sequence[Moment] = ()  # the person's moments, hidden ones left out
     blend: Blend | Callable[[], Blend] | None = None  # `now`'s weights (None: fit them here)
+    _derived: dict[Hashable, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What `compute` derives from this context, computed once per `key`. (What holds the
+        listening, as `now`'s signals do, is kept here rather than on the listening: a cycle
+        there would keep every history `evaluate` cuts alive until the garbage collector
+        runs.)"""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        out: T = self._derived[key]
+        return out
 
     def now_blend(self, now_s: int, size: int) -> Blend:
         """The blend `now` uses: the context's (made on first use when it is a function), else

@@ -75,6 +75,14 @@ class Listening:
         out: T = self._derived[key]
         return out
 
+    def asks(self, key: Hashable) -> int:
+        """How many times `key` was asked of the whole history these plays begin, this time
+        included (what is worth indexing is what is asked again and again)."""
+        whole = self.whole
+        count = int(whole._derived.get(("asks", key), 0)) + 1
+        whole._derived[("asks", key)] = count
+        return count
+
     @property
     def whole(self) -> Listening:
         """The history these plays are the first plays of (themselves when not cut)."""
@@ -119,8 +127,11 @@ class Listening:
         (`before`), the sums of the most plays asked for so far are kept and only the plays
         after them added: `evaluate` asks again every quarter hour. The result is read-only."""
         whole, n = self.whole, len(self.track)
-        code = self.track if codes is None else self.per_play(("codes", key), codes)
-        weight = None if weights is None else self.per_play(("weights", key), weights)
+        # per-play codes and weights are kept for the first plays of a history, asked again
+        # and again; a whole history asks once (`playlist now`): nothing worth keeping
+        keep = self.per_play if self.origin is not None else lambda _, f: f(self)
+        code = self.track if codes is None else keep(("codes", key), codes)
+        weight = None if weights is None else keep(("weights", key), weights)
         kept: tuple[int, FloatArray] | None = whole._derived.get(("sums", key))
         since = kept[0] if kept is not None and kept[0] <= n else 0
         added = np.bincount(

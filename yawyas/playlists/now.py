@@ -29,7 +29,7 @@ WHY_SIGNALS: Final = 3
 def now_signals(ctx: Context, now_s: int) -> Signals:
     """The signals of the context's plays as of `now_s` (computed once per history)."""
     lis, moments = ctx.listening, tuple(ctx.moments)
-    return lis.derived(("signals", moments, now_s), lambda: Signals(lis, moments, now_s))
+    return ctx.derived(("signals", moments, now_s), lambda: Signals(lis, moments, now_s))
 
 
 def now_scores(

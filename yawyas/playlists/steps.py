@@ -310,15 +310,23 @@ def _pairs(whole: Listening) -> tuple[IntArray, IntArray, IntArray]:
     return whole.derived("play pairs", compute)
 
 
+INDEX_PAIRS_AFTER: Final = 16
+
+
 def pairs_from(
     listening: Listening, tracks: IntArray, *, forward: bool
 ) -> tuple[IntArray, IntArray]:
     """(a, b): the pairs of `play_pairs` whose first song (`forward`; else second) is one of
-    `tracks`, a that song and b the other, over these plays only; when those songs have a
-    good part of all the pairs, all the pairs (weigh them by a: they cost nothing to give).
-    Indexed once for the whole history these plays begin, so that asking for a few songs
-    costs as much as their pairs."""
+    `tracks`, a that song and b the other, over these plays only; for a whole history, or when
+    those songs have a good part of all the pairs, all the pairs (weigh them by a: they cost
+    nothing to give). For the first plays of a history asked again and again (`evaluate` and
+    the back-tests ask every quarter hour; after INDEX_PAIRS_AFTER asks), the pairs are
+    indexed by song once for the whole history, so that asking for a few songs costs as much
+    as their pairs."""
     whole = listening.whole
+    if listening.origin is None or listening.asks("pairs from") <= INDEX_PAIRS_AFTER:
+        a, b = play_pairs(listening)
+        return (a, b) if forward else (b, a)
 
     def index() -> tuple[IntArray, IntArray, IntArray, IntArray]:
         a, b, second = _pairs(whole)
