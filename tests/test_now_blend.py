@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import gc
+import weakref
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -29,6 +31,7 @@ from yawyas.playlists.evaluate import (
 )
 from yawyas.playlists.generate import Context, build_playlist, everyday_taste, now_recipe
 from yawyas.playlists.listening import DAY_S, build_listening
+from yawyas.playlists.steps import INDEX_PAIRS_AFTER, pairs_from, play_pairs
 
 
 def _names(lis: Any, codes: Any) -> list[str]:
@@ -351,3 +354,42 @@ def test_signals_brought_up_to_date_are_the_signals_computed_afresh() -> None:
     column = SIGNALS.index("everyday")
     reference = everyday_taste(every, everyday.everyday, every.end_s + 1)
     assert np.allclose(everyday.fixed[:, column], reference)
+
+
+def test_the_pairs_of_a_few_songs_indexed_or_not_are_the_pairs_of_the_plays_before() -> None:
+    """`pairs_from` on the first plays of a history: all pairs at first, by an index of the
+    whole history once asked again and again; either way the pairs of those songs within
+    those plays (and none of a later play)."""
+    lis = build_listening(_album_sessions(40), "UTC")
+    first = lis.before(int((MONDAY + timedelta(days=20, hours=20, minutes=10)).timestamp()))
+    songs = np.asarray([2, 5], dtype=np.int64)
+    a_all, b_all = play_pairs(first)
+    for forward in (True, False):
+        key = a_all if forward else b_all
+        wanted = sorted(
+            (int(x), int(y))
+            for x, y in zip(key, b_all if forward else a_all, strict=True)
+            if x in songs
+        )
+        for _ in range(INDEX_PAIRS_AFTER + 2):
+            a, b = pairs_from(first, songs, forward=forward)
+            got = sorted((int(x), int(y)) for x, y in zip(a, b, strict=True) if x in songs)
+            assert got == wanted
+    assert first.asks("pairs from") > INDEX_PAIRS_AFTER  # the index was used
+
+
+def test_now_keeps_no_cut_history_alive() -> None:
+    """`evaluate` cuts the history every quarter hour: what `now` derives from a cut must not
+    hold it in a cycle (it would stay in memory until the garbage collector runs)."""
+    lis = build_listening(_routine_and_drift(), "UTC")
+    gc.collect()
+    gc.disable()
+    try:
+        cut = lis.before(lis.end_s - 3 * DAY_S)
+        alive = weakref.ref(cut)
+        at = datetime.fromtimestamp(lis.end_s - 3 * DAY_S, UTC).replace(tzinfo=None)
+        build_playlist(now_recipe(6), Context(cut, blend=Blend()), now_s=cut.end_s + 1, at=at)
+        del cut
+        assert alive() is None
+    finally:
+        gc.enable()
