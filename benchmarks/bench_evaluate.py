@@ -4,14 +4,16 @@ python benchmarks/bench_evaluate.py                   # the 4 personas as `yawya
 python benchmarks/bench_evaluate.py --seeds 7 8 9     # more lives of each persona
 python benchmarks/bench_evaluate.py EXPORT_DIR... --tz UTC --windows 8 --holdout-days 56
 python benchmarks/bench_evaluate.py --streams 3000 --smoke
-python benchmarks/bench_evaluate.py --rolling EXPORT_DIR...   # as `playlist now` is used
+python benchmarks/bench_evaluate.py --from-cutoff EXPORT_DIR...   # each week whole, a week ahead
 
 Per history: the hit rate of the 50-track `now` playlist and of every baseline (overall top,
-most recent, same time of the week, ACT-R recency and frequency) over the held-out days (by
-default the last 28, in 4 weekly windows, each learned from the plays before it), the best
-baseline, now / best, and the spread of now / best over the windows. Export directories given
-as arguments are imported once into a store under the benchmark folder. The target: now at
-least 1.1 x the best baseline on every persona.
+most recent, same time of the week, ACT-R recency and frequency, plays halving every week) over
+the held-out days (by default the last 28, in 4 weekly windows, each learned from the plays
+before it; every quarter hour judged with the plays before it, as `playlist now` is used, or
+with `--from-cutoff` the whole window from its start), the best baseline, now / best, and the
+spread of now / best over the windows. Export directories given as arguments are imported once
+into a store under the benchmark folder. The target: now at least 1.1 x the best baseline on
+every persona.
 """
 
 from __future__ import annotations
@@ -72,8 +74,7 @@ def export_store(export: Path) -> Path:
 def evaluate(db: Path, tz: str, args: argparse.Namespace) -> tuple[dict[str, Any], float]:
     command = [*yawyas_cmd(), "--db", str(db), "evaluate", "--tz", tz, "--json"]
     command += ["--windows", str(args.windows), "--holdout-days", str(args.holdout_days)]
-    if args.rolling:
-        command.append("--rolling")
+    command.append("--from-cutoff" if args.from_cutoff else "--rolling")
     wall, _, out = run_measured(command)
     return json.loads(out), wall
 
@@ -98,7 +99,10 @@ def main() -> int:
     ap.add_argument("--holdout-days", type=int, default=28)
     ap.add_argument("--no-personas", action="store_true", help="only the export directories")
     ap.add_argument(
-        "--rolling", action="store_true", help="judge each quarter hour with the plays before it"
+        "--from-cutoff",
+        action="store_true",
+        help="judge each window whole from its cutoff (default: each quarter hour with the"
+        " plays before it)",
     )
     ap.add_argument("--smoke", action="store_true", help="one persona; print, check no target")
     args = ap.parse_args()
@@ -108,8 +112,12 @@ def main() -> int:
     personas = () if args.no_personas else PERSONAS[:1] if args.smoke else PERSONAS
     print(
         f"yawyas evaluate (the last {args.holdout_days} days held out in {args.windows} windows,"
-        f"{' each quarter hour judged with the plays before it,' if args.rolling else ''}"
-        " 50 tracks; hit rates):"
+        + (
+            " each whole from its cutoff,"
+            if args.from_cutoff
+            else " each quarter hour judged with the plays before it,"
+        )
+        + " 50 tracks; hit rates):"
     )
     names = " ".join(f"{b[:7]:>7}" for b in BASELINES)
     print(

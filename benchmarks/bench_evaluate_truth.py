@@ -7,9 +7,10 @@ python benchmarks/bench_evaluate_truth.py --streams 3000 --smoke
 `yawyas evaluate` judges `now` on every held-out play; the simulation knows which planted moment
 (or none: everyday listening) made each one. Per history this splits the hit rates of `now` and
 of the time-of-week baseline (the best baseline on every persona) by what made the plays, as
-`evaluate` computes them (the last 28 days in 4 weekly windows, each learned from the plays
-before it), and sets the everyday part against a floor it cannot beat: the share of the held-out
-everyday plays that the best 50 songs, chosen knowing those plays, would hold (`hindsight`).
+`evaluate --from-cutoff` computes them (the last 28 days in 4 weekly windows, each predicted
+whole from the plays before it), and sets the everyday part against a floor it cannot beat:
+the share of the held-out everyday plays that the best 50 songs, chosen knowing those plays,
+would hold (`hindsight`).
 `needed` is the everyday hit rate `now` would need for 1.1 x the best baseline if it matched
 the better of itself and the time of week in every moment; needed / hindsight above 1 means
 1.1 x is out of reach for that history whatever `now` does.
@@ -93,7 +94,9 @@ def split(persona: str, seed: int, streams: int | None) -> Split:
         moments = tuple(m for m in learned if not m.hidden)
         train = lis.before(start)
         blend = fit_blend(train, moments, start, SIZE)
-        window = evaluate_window(lis, replace(ctx, moments=moments), start, end, blend=blend)
+        window = evaluate_window(
+            lis, replace(ctx, moments=moments), start, end, blend=blend, rolling=False
+        )
         baselines.update(window.hits)
         held_total += window.heldout_plays
         now_ctx = Context(listening=train, playlists=ctx.playlists, moments=moments, blend=blend)

@@ -82,11 +82,12 @@ def test_a_cutoff_with_nothing_after_it_is_bad_input() -> None:
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
 def test_demo_personas(tmp_path: Path, persona: str) -> None:
     """Each demo listener as `yawyas demo` builds it (3 years, seed 7), evaluated as
-    `yawyas evaluate` does (the last 4 weeks, each learned from the plays before it): `now`
-    beats the overall top 50 by 1.5 times and is above every baseline, learning its moments
-    from the plays before each cutoff only. (The issue asks for 1.1 x the best baseline; the
-    time of the week holds what a 50-track playlist can hold in the personas' moments, so
-    default and tokyo reach 1.05: see the README.)"""
+    `yawyas evaluate` does (the last 4 weeks, each learned from the plays before it, every
+    quarter hour judged with the plays before it, as `playlist now` is used): `now` beats the
+    overall top 50 by 1.5 times and the best baseline by 1.1 times, learning its moments from
+    the plays before each cutoff only. (Judged a whole week ahead from each cutoff, the time of
+    the week holds what a 50-track playlist can hold in the personas' moments: see the
+    README.)"""
     write_export(generate_history(persona), tmp_path / "export")
     conn = connect(tmp_path / "yawyas.db")
     ingest.import_paths(conn, [tmp_path / "export"])
@@ -95,7 +96,7 @@ def test_demo_personas(tmp_path: Path, persona: str) -> None:
     assert result.now >= 1.5 * result.top
     assert result.now >= result.recent
     assert result.best_baseline == "time_of_week"
-    assert result.lift_over_best >= 1.03
+    assert result.lift_over_best >= 1.1
     assert result.moments >= 2
 
     learned = learn_moments_before(

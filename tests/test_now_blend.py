@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import gc
+import weakref
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from tests.framekit import moment
 from tests.test_playlists_steps import MONDAY, frame, weekly
 from yawyas.playlists.backtest import (
     QUARTER_S,
@@ -25,8 +29,9 @@ from yawyas.playlists.evaluate import (
     time_of_week_tracks,
     top_tracks,
 )
-from yawyas.playlists.generate import Context, build_playlist, now_recipe
+from yawyas.playlists.generate import Context, build_playlist, everyday_taste, now_recipe
 from yawyas.playlists.listening import DAY_S, build_listening
+from yawyas.playlists.steps import INDEX_PAIRS_AFTER, pairs_from, play_pairs
 
 
 def _names(lis: Any, codes: Any) -> list[str]:
@@ -94,11 +99,12 @@ def test_evaluate_pools_its_windows_and_reports_the_spread() -> None:
     assert result.now >= result.rate("time_of_week")
 
 
+@pytest.mark.parametrize("rolling", [True, False], ids=["rolling", "from-cutoff"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_random_histories_are_not_below_the_best_baseline(seed: int) -> None:
+def test_random_histories_are_not_below_the_best_baseline(seed: int, rolling: bool) -> None:
     """No time, no drift, no sessions: nothing to learn beyond how often each song is played.
     The best baseline is chosen after seeing the held-out plays, so `now` may trail it by
-    sampling noise (one point), never by more."""
+    sampling noise (one point), never by more; judged either way."""
     rng = np.random.default_rng(seed)
     n = 5000
     starts = np.sort(rng.uniform(0, 250 * 1440, n))
@@ -108,7 +114,8 @@ def test_random_histories_are_not_below_the_best_baseline(seed: int) -> None:
         for m, k in zip(starts, songs, strict=True)
     ]
     lis = build_listening(frame(rows), "UTC")
-    result = evaluate(lis, Context(lis), windows=4)
+    result = evaluate(lis, Context(lis), windows=4, rolling=rolling)
+    assert result.rolling == rolling
     best = result.rate(result.best_baseline)
     assert result.now >= best - 0.01, result.as_dict()
 
@@ -190,8 +197,8 @@ def test_rolling_evaluation_knows_what_was_played_earlier_in_the_window() -> Non
     ]
     lis = build_listening(frame(rows), "UTC")
     cutoff = int((MONDAY + timedelta(days=99)).timestamp())
-    weekly_result = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1)
-    rolling = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1, rolling=True)
+    weekly_result = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1, rolling=False)
+    rolling = evaluate(lis, Context(lis), cutoff_s=cutoff, size=6, windows=1)
     assert rolling.rolling
     assert rolling.as_dict()["rolling"] is True
     assert not weekly_result.rolling
@@ -230,7 +237,10 @@ def test_signals_are_distributions_and_the_parts_sum_to_the_score() -> None:
     blend = fit_blend(lis, ())
     parts = slot.parts(blend)
     assert parts.shape == (lis.n_tracks, len(PARTS))
-    assert np.isclose(parts.sum(), 1.0)  # (C + prior x 1) / (C + prior)
+    present = (sums > 0) / (sums > 0).sum()  # the signals that hold something at this time
+    whole = slot.parts(Blend(everyday=tuple(present), everyday_prior=8.0))
+    assert np.isclose(whole.sum(), 1.0)  # (C + prior x 1) / (C + prior)
+    assert 0 < parts.sum() <= 1.0 + 1e-9
     alone = slot.parts(Blend(everyday_prior=float("inf")))
     assert not alone[:, -1].any()  # no time of the week with an infinite prior
 
@@ -245,3 +255,141 @@ def test_a_blend_survives_its_document_and_refuses_other_signals() -> None:
     assert Blend.from_document({**doc, "signals": ["recent"]}) is None
     assert not Blend().tuned
     assert fit_blend(build_listening(weekly(2), "UTC"), ()) == Blend()  # too short to test
+
+
+def _album_sessions(days: int) -> Any:
+    """Every evening at 20:00 one album of ten songs from its first song, in order."""
+    return frame(
+        [
+            {"start": MONDAY + timedelta(days=d, hours=20, minutes=4 * k), "track": f"a{k}"}
+            for d in range(days)
+            for k in range(10)
+        ]
+    )
+
+
+def test_the_session_signals_know_what_is_playing_and_what_follows_it() -> None:
+    lis = build_listening(_album_sessions(30), "UTC")
+    day = MONDAY + timedelta(days=30, hours=20)
+    played = frame([{"start": day + timedelta(minutes=4 * k), "track": f"a{k}"} for k in range(3)])
+    lis = build_listening(pd.concat([_album_sessions(30), played], ignore_index=True), "UTC")
+    now_s = int((day + timedelta(minutes=12)).timestamp())
+    column = {s: SIGNALS.index(s) for s in ("session", "next")}
+    at = Signals(lis, (), now_s).at(0)
+    session, follows = at.signals[:, column["session"]], at.signals[:, column["next"]]
+    # the session: the three songs played tonight, the last one most
+    assert sorted(_names(lis, np.flatnonzero(session))) == ["a0", "a1", "a2"]
+    assert _names(lis, [int(session.argmax())]) == ["a2"]
+    # what follows: the songs that came one to four songs after them on the other evenings,
+    # a3 (right after the last one) most
+    assert _names(lis, [int(follows.argmax())]) == ["a3"]
+    assert sorted(_names(lis, np.flatnonzero(follows))) == [f"a{k}" for k in range(1, 7)]
+    # four hours after the last play there is no session going on
+    later = Signals(lis, (), now_s + 4 * 3600).at(0)
+    assert not later.signals[:, column["session"]].any()
+    assert not later.signals[:, column["next"]].any()
+
+
+def _shuffle_mornings(days: int, seed: int = 3) -> Any:
+    """Every morning from 08:00 twenty songs of a forty-song playlist on shuffle: no song twice
+    in a session."""
+    rng = np.random.default_rng(seed)
+    return frame(
+        [
+            {"start": MONDAY + timedelta(days=d, hours=8, minutes=4 * k), "track": f"s{int(t)}"}
+            for d in range(days)
+            for k, t in enumerate(rng.permutation(40)[:20])
+        ]
+    )
+
+
+def test_a_shuffle_does_not_come_back_to_what_it_just_played() -> None:
+    """On shuffle, the songs of this morning's session are the ones least likely in the next
+    quarter hour: the fit learns to leave them out, and `now` at 08:45 holds the others."""
+    lis = build_listening(_shuffle_mornings(60), "UTC")
+    blend = fit_blend(lis, (), horizon="quarter", size=10)
+    assert blend.everyday_replay < 0.5
+    restored = Blend.from_document(blend.as_document())
+    assert restored is not None
+    assert restored.everyday_replay == blend.everyday_replay
+    today = MONDAY + timedelta(days=60, hours=8)
+    morning = _shuffle_mornings(61)
+    played = morning[morning["played_at"] < int((today + timedelta(minutes=45)).timestamp())]
+    lis = build_listening(played, "UTC")
+    ctx = Context(lis)
+    playlist = build_playlist(
+        now_recipe(10), ctx, at=(today + timedelta(minutes=45)).replace(tzinfo=None)
+    )
+    this_morning = set(played[played["played_at"] >= int(today.timestamp())]["track_name"])
+    assert len(this_morning) == 11
+    names = {t.track_name for t in playlist.tracks}
+    assert len(names) == 10
+    assert not names & this_morning
+
+
+def _fresh(lis: Any) -> Any:
+    """The same plays as a history of their own (nothing shared with a longer one)."""
+    return lis.subset(np.ones(len(lis.track), dtype=bool))
+
+
+def test_signals_brought_up_to_date_are_the_signals_computed_afresh() -> None:
+    """`evaluate` asks for the signals every quarter hour: sums kept from the last time asked
+    and brought up to date give what computing them from nothing gives, forward, backward and
+    after a jump, with moments, devices and the time of the week."""
+    lis = build_listening(_routine_and_drift(), "UTC")
+    jazz = moment("jazz", "Thursday evenings", ((3,), 19 * 60, 20 * 60))
+    times = [lis.end_s - d * DAY_S + 3600 * h for d, h in ((60, 0), (30, 5), (30, 9), (90, 2))]
+    times.append(lis.end_s + 1)
+    for now_s in times:
+        kept = Signals(lis.before(now_s), (jazz,), now_s)
+        afresh = Signals(_fresh(lis.before(now_s)), (jazz,), now_s)
+        for slot in (3 * 96 + 19 * 4, 96 + 40):  # Thursday 19:00 (the moment), Tuesday 10:00
+            a, b = kept.at(slot), afresh.at(slot)
+            assert np.allclose(a.signals, b.signals, rtol=1e-9, atol=1e-15)
+            assert np.allclose(a.near, b.near, rtol=1e-9, atol=1e-15)
+            assert a.in_moment == b.in_moment
+        assert np.array_equal(kept.everyday, afresh.everyday)
+    every = _fresh(lis)
+    everyday = Signals(every, (jazz,), every.end_s + 1)
+    column = SIGNALS.index("everyday")
+    reference = everyday_taste(every, everyday.everyday, every.end_s + 1)
+    assert np.allclose(everyday.fixed[:, column], reference)
+
+
+def test_the_pairs_of_a_few_songs_indexed_or_not_are_the_pairs_of_the_plays_before() -> None:
+    """`pairs_from` on the first plays of a history: all pairs at first, by an index of the
+    whole history once asked again and again; either way the pairs of those songs within
+    those plays (and none of a later play)."""
+    lis = build_listening(_album_sessions(40), "UTC")
+    first = lis.before(int((MONDAY + timedelta(days=20, hours=20, minutes=10)).timestamp()))
+    songs = np.asarray([2, 5], dtype=np.int64)
+    a_all, b_all = play_pairs(first)
+    for forward in (True, False):
+        key = a_all if forward else b_all
+        wanted = sorted(
+            (int(x), int(y))
+            for x, y in zip(key, b_all if forward else a_all, strict=True)
+            if x in songs
+        )
+        for _ in range(INDEX_PAIRS_AFTER + 2):
+            a, b = pairs_from(first, songs, forward=forward)
+            got = sorted((int(x), int(y)) for x, y in zip(a, b, strict=True) if x in songs)
+            assert got == wanted
+    assert first.asks("pairs from") > INDEX_PAIRS_AFTER  # the index was used
+
+
+def test_now_keeps_no_cut_history_alive() -> None:
+    """`evaluate` cuts the history every quarter hour: what `now` derives from a cut must not
+    hold it in a cycle (it would stay in memory until the garbage collector runs)."""
+    lis = build_listening(_routine_and_drift(), "UTC")
+    gc.collect()
+    gc.disable()
+    try:
+        cut = lis.before(lis.end_s - 3 * DAY_S)
+        alive = weakref.ref(cut)
+        at = datetime.fromtimestamp(lis.end_s - 3 * DAY_S, UTC).replace(tzinfo=None)
+        build_playlist(now_recipe(6), Context(cut, blend=Blend()), now_s=cut.end_s + 1, at=at)
+        del cut
+        assert alive() is None
+    finally:
+        gc.enable()

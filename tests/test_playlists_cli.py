@@ -117,6 +117,7 @@ def test_init_then_preview(demo_db: Path) -> None:
 def test_evaluate_json_beats_the_baselines(demo_db: Path) -> None:
     doc = ok_json(run(demo_db, "evaluate", "--tz", TZ, "--json"))
     assert isinstance(doc, dict)
+    assert doc["rolling"] is True  # as `playlist now` is used, unless --from-cutoff
     assert doc["hit_rate_now"] >= 1.5 * doc["hit_rate_top"]
     assert doc["heldout_plays"] > 100
     assert doc["moments"] >= 3  # learned again from the plays before the cutoff
@@ -133,6 +134,14 @@ def test_evaluate_json_beats_the_baselines(demo_db: Path) -> None:
     assert f"{doc['moments']} moments" in flat
     assert "now / best baseline" in flat
     assert f"{doc['lift_over_best']:.2f}x" in flat
+    assert "every quarter hour" in flat
+    ahead = ok_json(run(demo_db, "evaluate", "--tz", TZ, "--from-cutoff", "--json"))
+    assert isinstance(ahead, dict)
+    assert ahead["rolling"] is False
+    assert ahead["heldout_plays"] == doc["heldout_plays"]
+    # `now` fitted for what each protocol asks: the next quarter hour, or the week ahead
+    assert {w["blend"]["horizon"] for w in doc["cutoffs"]} == {"quarter"}
+    assert {w["blend"]["horizon"] for w in ahead["cutoffs"]} == {"week"}
 
 
 def test_evaluate_with_a_cutoff_that_leaves_nothing_after_it_is_bad_input(demo_db: Path) -> None:

@@ -4,13 +4,14 @@ For each of the last weeks with plays before `now_s`, the signals come from the 
 that week only, and the week's plays are what they must predict: per held-out quarter hour of
 the week, the candidate songs (each signal's best and the songs played then) with their signals,
 their plays near that time, and how often each was played. That fits a blend for a week ahead
-(`horizon="week"`: what `evaluate` asks of it). `playlist now` is asked at the minute, with every
-play until then; its blend is fitted for a quarter hour ahead (`horizon="quarter"`): the back-test
-samples QUARTER_SAMPLES quarter hours with plays from the same weeks, each predicted from the
-plays before it only. The weights of the signals are the
-mixture that makes those plays likeliest (EM); the prior of the time of the week is the one of
-PRIORS whose top-N songs held the most of them. The weeks in a moment and the everyday ones are
-fitted apart.
+(`horizon="week"`: what `evaluate --from-cutoff` asks of it). `playlist now` is asked at the
+minute, with every play until then; its blend is fitted for a quarter hour ahead
+(`horizon="quarter"`, what `evaluate` asks by default): the back-test samples QUARTER_SAMPLES
+quarter hours with plays from the same weeks, each predicted from the plays before it only. The
+weights of the signals are the mixture that makes those plays likeliest (EM); the prior of the
+time of the week and the replay (what a song of the session going on keeps of its score) are the
+pair of PRIORS x REPLAYS whose top-N songs held the most of them. The slots in a moment and the
+everyday ones are fitted apart.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from yawyas.analysis.moments.types import Moment
 from yawyas.playlists.blend import (
     FIXED,
+    SESSION,
     SIGNALS,
     SLOT_MIN,
     Blend,
@@ -33,6 +35,7 @@ from yawyas.playlists.blend import (
 from yawyas.playlists.listening import DAY_S, BoolArray, FloatArray, IntArray, Listening
 
 PRIORS: Final = (0.5, 2.0, 8.0, 32.0, 128.0, 512.0, float("inf"))  # tried, in plays
+REPLAYS: Final = (1.0, 0.5, 0.2, 0.05, 0.0)  # tried: what a song of the session keeps
 BACKTEST_WINDOWS: Final = 4
 MAX_BACKTEST_WINDOWS: Final = 12
 BACKTEST_PLAYS: Final = 500  # held-out plays wanted before stopping at BACKTEST_WINDOWS
@@ -189,16 +192,23 @@ def build_backtest(
 
 
 def backtest_hits(
-    bt: Backtest, mask: BoolArray, weights: FloatArray, prior: float, size: int
+    bt: Backtest,
+    mask: BoolArray,
+    weights: FloatArray,
+    prior: float,
+    size: int,
+    replay: float = 1.0,
 ) -> int:
-    """Held-out plays in the top-`size` songs of the blend (`weights`, `prior`), over the
-    slots in `mask` (only songs with a positive score are in a playlist)."""
+    """Held-out plays in the top-`size` songs of the blend (`weights`, `prior`, `replay`),
+    over the slots in `mask` (only songs with a positive score are in a playlist)."""
     signals, near, targets = bt.signals[mask], bt.near[mask], bt.targets[mask]
     if not len(signals):
         return 0
     taste = signals @ weights
     # (near + prior x taste) / (total + prior) ranks as near / prior + taste within a slot
     scores = taste if prior == float("inf") else near / prior + taste
+    if replay != 1.0:
+        scores = np.where(signals[:, :, SESSION] > 0, scores * replay, scores)
     scores = np.where(bt.valid[mask] & (scores > 0), scores, -np.inf)
     if scores.shape[1] > size:
         top = np.argpartition(-scores, size - 1, axis=1)[:, :size]
@@ -230,16 +240,16 @@ def em_weights(bt: Backtest, mask: BoolArray, allowed: Sequence[str]) -> FloatAr
     return out
 
 
-def _fit_group(bt: Backtest, mask: BoolArray, size: int) -> tuple[FloatArray, float, int]:
-    """The weights (EM), the prior (the one of PRIORS with the most hits; the larger on a
-    tie) and their hits, for the slots in `mask`. (Falling back to the best single signal
-    unless the mixture clearly beats it was tried: on the calibration histories it lost more
-    than it saved.)"""
+def _fit_group(bt: Backtest, mask: BoolArray, size: int) -> tuple[FloatArray, float, float, int]:
+    """The weights (EM), the prior and the replay (the pair of PRIORS x REPLAYS with the most
+    hits; the larger on a tie) and their hits, for the slots in `mask`. (Falling back to the
+    best single signal unless the mixture clearly beats it was tried: on the calibration
+    histories it lost more than it saved.)"""
     allowed = [s for s in SIGNALS if s != "moment" or bt.in_moment[mask].all()]
     weights = em_weights(bt, mask, allowed)
-    hits = {p: backtest_hits(bt, mask, weights, p, size) for p in PRIORS}
-    prior = max(PRIORS, key=lambda p: (hits[p], p))
-    return weights, prior, hits[prior]
+    hits = {(p, r): backtest_hits(bt, mask, weights, p, size, r) for p in PRIORS for r in REPLAYS}
+    prior, replay = max(hits, key=lambda pr: (hits[pr], pr))
+    return weights, prior, replay, hits[prior, replay]
 
 
 def fit_blend(
@@ -263,23 +273,25 @@ def fit_blend(
     if not starts or (horizon == "quarter" and not quarters):
         return Blend(horizon=horizon)
     bt = build_backtest(lis, moments, starts, size, quarters=quarters)
-    fitted: dict[bool, tuple[FloatArray, float, int]] = {}
+    fitted: dict[bool, tuple[FloatArray, float, float, int]] = {}
     for in_moment in (True, False):
         mask = bt.in_moment == in_moment
         if mask.any():
             fitted[in_moment] = _fit_group(bt, mask, size)
     default = Blend()
-    w_moment, p_moment, h_moment = fitted.get(
-        True, (default.weights(True), default.in_moment_prior, 0)
+    w_moment, p_moment, r_moment, h_moment = fitted.get(
+        True, (default.weights(True), default.in_moment_prior, 1.0, 0)
     )
-    w_everyday, p_everyday, h_everyday = fitted.get(
-        False, (default.weights(False), default.everyday_prior, 0)
+    w_everyday, p_everyday, r_everyday, h_everyday = fitted.get(
+        False, (default.weights(False), default.everyday_prior, 1.0, 0)
     )
     return Blend(
         in_moment=tuple(float(w) for w in w_moment),
         everyday=tuple(float(w) for w in w_everyday),
         in_moment_prior=p_moment,
         everyday_prior=p_everyday,
+        in_moment_replay=r_moment,
+        everyday_replay=r_everyday,
         tuned=True,
         horizon=horizon,
         windows=len(starts),

@@ -12,6 +12,9 @@ The signals, each a distribution over songs (it sums to 1), from the plays befor
 - everyday: everyday taste, the plays no moment holds (see `generate.everyday_taste`);
 - artist: its artist's share of the plays of the last weeks (45-day half-life), spread over the
   artist's songs as all their plays prefer them;
+- session: its plays in the session going on (the last 3 hours, halving every 30 minutes);
+- next: the songs that followed those plays' songs in the sessions of the history, one to
+  NEXT_STEPS songs later (the rest of the album, the playlist in its order);
 - moment: its plays in the windows of the moment that holds the time (`moment_at`), if any;
 - device: its plays on the device family mostly used at that time of week, where known.
 
@@ -24,18 +27,21 @@ weekday (recency-weighted, c(song) of C in all), smoothed by `prior` plays' wort
 
 A time of the week with many plays speaks for itself; a quiet one leans on the taste.
 
-A `Blend` holds the weights and the prior twice: for times in a moment and for everyday times.
+A `Blend` holds the weights, the prior and the replay (what a song of the session going on keeps
+of its score: a shuffle does not come back soon to what it just played, a song on repeat does)
+twice: for times in a moment and for everyday times.
 `backtest.fit_blend` finds them by rolling back-tests on the history before `now_s`: for each
 of the last weeks with plays, the signals come from the plays before that week only. The
 weights are the mixture that makes those weeks' plays likeliest (EM: the log-likelihood of a
 mixture of fixed distributions is concave in its weights, so this is stable even on a few
-hundred plays); the prior is the one whose top-N songs held the most of them. numpy only:
+hundred plays); the prior and the replay are the pair whose top-N songs held the most of them.
+numpy only:
 `playlist now` starts fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -45,7 +51,7 @@ import numpy as np
 from yawyas.analysis.moments.types import Moment, moment_at
 from yawyas.playlists.listening import DAY_S, FloatArray, IntArray, Listening
 
-BLEND_VERSION: Final = 2  # bump when the signals or the fit change: stored blends are redone
+BLEND_VERSION: Final = 3  # bump when the signals or the fit change: stored blends are redone
 SIGNALS: Final = (
     "recent",
     "week",
@@ -55,10 +61,12 @@ SIGNALS: Final = (
     "colisten",
     "everyday",
     "artist",
+    "session",
+    "next",
     "moment",
     "device",
 )
-FIXED: Final = 8  # the first FIXED signals do not depend on the time of the week
+FIXED: Final = 10  # the first FIXED signals do not depend on the time of the week
 PARTS: Final = (*SIGNALS, "time_of_week")  # what a song's `now` score is made of
 RECENT_HALF_LIFE_DAYS: Final = 7.0
 WEEK_HALF_LIFE_DAYS: Final = 7.0
@@ -70,6 +78,9 @@ MOMENT_HALF_LIFE_DAYS: Final = 120.0
 DEVICE_HALF_LIFE_DAYS: Final = 60.0
 COLISTEN_PLAYS: Final = 50  # the last plays whose neighbours the colisten signal weighs
 COLISTEN_HALF_LIFE_DAYS: Final = 1.0
+SESSION_REACH_S: Final = 3 * 3600  # plays this close before now are the session going on
+SESSION_HALF_LIFE_S: Final = 30 * 60
+NEXT_STEPS: Final = 4  # how many songs ahead of the session the `next` signal looks
 TIME_OF_WEEK_REACH_MIN: Final = 60
 TIME_OF_WEEK_HALF_LIFE_DAYS: Final = 180.0
 WEEK_MIN: Final = 7 * 1440
@@ -80,6 +91,7 @@ MONDAY: Final = datetime(2024, 1, 1)  # a Monday: only weekday and time of day a
 DEFAULT_IN_MOMENT: Final = {"moment": 1.0, "week": 0.2}
 DEFAULT_EVERYDAY: Final = {"everyday": 1.0, "recent": 0.2}
 DEFAULT_PRIOR: Final = 8.0
+SESSION: Final = SIGNALS.index("session")
 
 
 def _weights(named: Mapping[str, float]) -> tuple[float, ...]:
@@ -96,6 +108,8 @@ class Blend:
     everyday: tuple[float, ...] = field(default_factory=lambda: _weights(DEFAULT_EVERYDAY))
     in_moment_prior: float = DEFAULT_PRIOR
     everyday_prior: float = DEFAULT_PRIOR
+    in_moment_replay: float = 1.0  # what a song of the session going on keeps of its score
+    everyday_replay: float = 1.0
     tuned: bool = False  # False: the defaults (too little history to back-test)
     horizon: str = "week"  # how far ahead it was fitted to predict: "week" or "quarter" (hour)
     windows: int = 0  # back-test weeks
@@ -110,6 +124,11 @@ class Blend:
         """How many plays' worth of taste smooth the time of the week (inf: time left out)."""
         return self.in_moment_prior if in_moment else self.everyday_prior
 
+    def replay(self, in_moment: bool) -> float:
+        """What a song played in the session going on keeps of its score (1: all of it; 0:
+        it is left out, as a shuffled playlist does not come back to it soon)."""
+        return self.in_moment_replay if in_moment else self.everyday_replay
+
     def as_document(self) -> dict[str, Any]:
         """The blend as JSON-ready data (what the store keeps; an infinite prior is null)."""
         return {
@@ -118,6 +137,8 @@ class Blend:
             "everyday": [round(w, 6) for w in self.everyday],
             "in_moment_prior": _finite(self.in_moment_prior),
             "everyday_prior": _finite(self.everyday_prior),
+            "in_moment_replay": self.in_moment_replay,
+            "everyday_replay": self.everyday_replay,
             "tuned": self.tuned,
             "horizon": self.horizon,
             "windows": self.windows,
@@ -135,6 +156,8 @@ class Blend:
             everyday=tuple(float(w) for w in doc["everyday"]),
             in_moment_prior=_infinite(doc["in_moment_prior"]),
             everyday_prior=_infinite(doc["everyday_prior"]),
+            in_moment_replay=float(doc["in_moment_replay"]),
+            everyday_replay=float(doc["everyday_replay"]),
             tuned=bool(doc["tuned"]),
             horizon=str(doc.get("horizon", "week")),
             windows=int(doc["windows"]),
@@ -174,12 +197,6 @@ def _normalised(values: FloatArray) -> FloatArray:
     return out
 
 
-def _halving(lis: Listening, now_s: int, half_life_days: float) -> FloatArray:
-    age = np.maximum(now_s - lis.start_s, 0) / DAY_S
-    out: FloatArray = np.exp2(-age / half_life_days)
-    return out
-
-
 def plays_around(lis: Listening, week_minute: int) -> IntArray:
     """The plays (indices, in time order) that started within TIME_OF_WEEK_REACH_MIN minutes of
     `week_minute` (minutes after Monday 00:00) on the circle of the week."""
@@ -203,9 +220,20 @@ def plays_around(lis: Listening, week_minute: int) -> IntArray:
 
 
 def _by_week(lis: Listening) -> tuple[IntArray, IntArray]:
-    week_minute = (lis.weekday * 1440 + lis.minute).astype(np.int16)  # < 10,080: radix sort
-    order = np.argsort(week_minute, kind="stable")
-    return order, week_minute[order].astype(np.int64)
+    if lis.origin is not None:  # the first plays of a history: its order, without the rest
+        order, minutes = _by_week_of(lis.origin)
+        first = order < len(lis.track)
+        return order[first], minutes[first]
+    return _by_week_of(lis)
+
+
+def _by_week_of(lis: Listening) -> tuple[IntArray, IntArray]:
+    def compute() -> tuple[IntArray, IntArray]:
+        week_minute = (lis.weekday * 1440 + lis.minute).astype(np.int16)  # < 10,080: radix
+        order = np.argsort(week_minute, kind="stable")
+        return order, week_minute[order].astype(np.int64)
+
+    return lis.derived("plays by minute of the week, whole", compute)
 
 
 @dataclass(frozen=True)
@@ -224,53 +252,94 @@ class Slot:
         prior = blend.prior(self.in_moment)
         taste = self.signals * blend.weights(self.in_moment)
         if prior == float("inf"):
-            return np.column_stack([taste, np.zeros(len(taste))])
-        scale = 1.0 / (self.near_total + prior)
-        return np.column_stack([taste * (prior * scale), self.near * scale])
+            parts = np.column_stack([taste, np.zeros(len(taste))])
+        else:
+            scale = 1.0 / (self.near_total + prior)
+            parts = np.column_stack([taste * (prior * scale), self.near * scale])
+        replay = blend.replay(self.in_moment)
+        if replay != 1.0:
+            parts[self.signals[:, SESSION] > 0] *= replay
+        out: FloatArray = parts
+        return out
 
 
 class Signals:
-    """The signals of the plays in `lis` (all before `now_s`) as of `now_s`: the ones that
-    do not depend on the time of the week computed once, the others per time asked."""
+    """The signals of the plays in `lis` before `now_s` as of `now_s`: the ones that do not
+    depend on the time of the week computed once, the others per time asked. Sums over the
+    plays are brought up to date from the last time asked (`Listening.play_sums`), so that
+    `evaluate` can ask every quarter hour of a long history."""
 
     def __init__(self, lis: Listening, moments: Sequence[Moment], now_s: int) -> None:
-        from yawyas.playlists.generate import everyday_mask, everyday_taste
+        from yawyas.playlists.generate import everyday_mask
 
+        lis = lis.before(now_s)
         self.lis = lis
         self.now_s = now_s
         self.moments = tuple(m for m in moments if not m.hidden)
         n = lis.n_tracks
-        track = lis.track
-        age_s = np.maximum(now_s - lis.start_s, 0).astype(np.float64)
-        last = np.full(n, -1, dtype=np.int64)
-        np.maximum.at(last, track, lis.start_s)
+        last = lis.last_starts()
         recent = np.where(
             last >= 0, np.exp2(-np.maximum(now_s - last, 0) / DAY_S / RECENT_HALF_LIFE_DAYS), 0.0
         )
-        frequency = _sums(track, None, n)
-        self.everyday = everyday_mask(lis, self.moments)
+        frequency = lis.plays_per_track().astype(np.float64)
+        moments = self.moments
+        self.everyday = lis.per_play(("everyday", moments), lambda w: everyday_mask(w, moments))
+        age_s = np.maximum(now_s - lis.start_s, ACTIVATION_MIN_AGE_S).astype(np.float64)
         columns = (
             recent,
-            _sums(track, _halving(lis, now_s, WEEK_HALF_LIFE_DAYS), n),
-            _sums(track, _halving(lis, now_s, SEASON_HALF_LIFE_DAYS), n),
+            self._halving_sums(WEEK_HALF_LIFE_DAYS),
+            self._halving_sums(SEASON_HALF_LIFE_DAYS),
             frequency,
-            _sums(track, np.maximum(age_s, ACTIVATION_MIN_AGE_S) ** -ACTIVATION_DECAY, n),
+            _sums(lis.track, age_s**-ACTIVATION_DECAY, n),  # a power law: all of it each time
             self._colisten(),
-            everyday_taste(lis, self.everyday, now_s),
-            self._artist(frequency, _halving(lis, now_s, ARTIST_HALF_LIFE_DAYS)),
+            self._everyday_taste(),
+            self._artist(frequency),
+            *self._session(),
         )
         self.fixed = np.column_stack([_normalised(c) for c in columns])
-        self._near_weight = _halving(lis, now_s, TIME_OF_WEEK_HALF_LIFE_DAYS)
         self._by_moment: dict[str, FloatArray] = {}
         self._by_device: dict[int, FloatArray] = {}
         self._slot_moment: dict[int, Moment | None] = {}
 
-    def _artist(self, plays: FloatArray, weight: FloatArray) -> FloatArray:
+    def _halving_sums(
+        self,
+        half_life_days: float,
+        key: Hashable = None,
+        codes: Callable[[Listening], IntArray] | None = None,
+        n_codes: int | None = None,
+        within: Callable[[Listening], FloatArray] | None = None,
+    ) -> FloatArray:
+        return self.lis.halving_sums(self.now_s, half_life_days, key, codes, n_codes, within)
+
+    def _everyday_taste(self) -> FloatArray:
+        """Per song: its share of the everyday plays (`everyday_mask`), see
+        `generate.everyday_taste`."""
+        from yawyas.playlists.generate import (
+            EVERYDAY_HALF_LIFE_DAYS,
+            everyday_mask,
+            mix_everyday_taste,
+        )
+
+        lis, moments = self.lis, self.moments
+
+        def mask(whole: Listening) -> FloatArray:
+            everyday = whole.per_play(("everyday", moments), lambda w: everyday_mask(w, moments))
+            out: FloatArray = everyday.astype(np.float64)
+            return out
+
+        key = ("everyday", moments)
+        recent = self._halving_sums(EVERYDAY_HALF_LIFE_DAYS, key, within=mask)
+        all_time = lis.play_sums(key, lis.n_tracks, None, mask)
+        return mix_everyday_taste(lis, recent, all_time)
+
+    def _artist(self, plays: FloatArray) -> FloatArray:
         """Per song: its artist's share of the recent plays, spread over the artist's songs as
         all their plays prefer them (what an artist you are into now brings)."""
         lis = self.lis
         n_artists = int(lis.artist.max()) + 1 if lis.n_tracks else 0
-        artist_recent = _sums(lis.artist[lis.track], weight, n_artists)
+        artist_recent = self._halving_sums(
+            ARTIST_HALF_LIFE_DAYS, "artist", lambda w: w.artist[w.track], n_artists
+        )
         artist_all = _sums(lis.artist, plays, n_artists)
         within = plays / np.maximum(artist_all[lis.artist], 1.0)
         out: FloatArray = artist_recent[lis.artist] * within
@@ -279,14 +348,39 @@ class Signals:
     def _colisten(self) -> FloatArray:
         """Per song: its plays right before or after a song of the last plays, weighted by how
         recent that play was."""
-        from yawyas.playlists.steps import play_pairs
+        from yawyas.playlists.steps import pairs_from
 
         lis, n = self.lis, self.lis.n_tracks
         last = slice(max(len(lis.track) - COLISTEN_PLAYS, 0), None)
         age = np.maximum(self.now_s - lis.start_s[last], 0) / DAY_S
         lately = _sums(lis.track[last], np.exp2(-age / COLISTEN_HALF_LIFE_DAYS), n)
-        a, b = play_pairs(lis)
-        return _sums(b, lately[a], n) + _sums(a, lately[b], n)
+        songs = np.flatnonzero(lately)
+        a, b = pairs_from(lis, songs, forward=True)
+        after = _sums(b, lately[a], n)
+        b, a = pairs_from(lis, songs, forward=False)
+        return after + _sums(a, lately[b], n)
+
+    def _session(self) -> tuple[FloatArray, FloatArray]:
+        """Per song: its plays in the session going on (the last SESSION_REACH_S), halving in
+        weight every SESSION_HALF_LIFE_S; and the songs that followed those plays' songs in
+        the sessions of the history, one to NEXT_STEPS songs later (each song's followers
+        shared out by how often each followed it). Both are zero when nothing was played
+        lately."""
+        from yawyas.playlists.steps import pairs_from
+
+        lis, n = self.lis, self.lis.n_tracks
+        first = int(np.searchsorted(lis.start_s, self.now_s - SESSION_REACH_S, side="left"))
+        age = np.maximum(self.now_s - lis.start_s[first:], 0)
+        session = _sums(lis.track[first:], np.exp2(-age / SESSION_HALF_LIFE_S), n)
+        follows, step = np.zeros(n), session
+        for _ in range(NEXT_STEPS):  # a quarter hour holds a few songs: a few steps ahead
+            a, b = pairs_from(lis, np.flatnonzero(step), forward=True)
+            if not len(a):
+                break
+            per_follower = 1.0 / _sums(a, None, n)[a]  # each song's followers shared out
+            step = _sums(b, step[a] * per_follower, n)
+            follows += step
+        return session, follows
 
     def moment_for(self, slot: int) -> Moment | None:
         """The moment that holds the slot's time (`moment_at`), or None."""
@@ -301,9 +395,12 @@ class Signals:
         if moment is None:
             return np.zeros(self.lis.n_tracks)
         if moment.id not in self._by_moment:
-            w = moment_weights(self.lis, moment)
-            w = w * _halving(self.lis, self.now_s, MOMENT_HALF_LIFE_DAYS)
-            self._by_moment[moment.id] = _normalised(_sums(self.lis.track, w, self.lis.n_tracks))
+            sums = self._halving_sums(
+                MOMENT_HALF_LIFE_DAYS,
+                ("moment", moment),
+                within=lambda w: moment_weights(w, moment),
+            )
+            self._by_moment[moment.id] = _normalised(sums)
         return self._by_moment[moment.id]
 
     def device_signal(self, device: int) -> FloatArray:
@@ -311,17 +408,23 @@ class Signals:
         if device < 0:
             return np.zeros(self.lis.n_tracks)
         if device not in self._by_device:
-            w = _halving(self.lis, self.now_s, DEVICE_HALF_LIFE_DAYS) * (
-                self.lis.devices() == device
-            )
-            self._by_device[device] = _normalised(_sums(self.lis.track, w, self.lis.n_tracks))
+
+            def on_it(w: Listening) -> FloatArray:
+                out: FloatArray = (w.devices() == device).astype(np.float64)
+                return out
+
+            sums = self._halving_sums(DEVICE_HALF_LIFE_DAYS, ("device", device), within=on_it)
+            self._by_device[device] = _normalised(sums)
         return self._by_device[device]
 
     def near(self, week_minute: int) -> tuple[FloatArray, int]:
         """Per song: its recency-weighted plays within an hour of `week_minute` on the same
         weekday; and the device family most used then (-1 when unknown)."""
-        around = plays_around(self.lis, week_minute)
-        counts = _sums(self.lis.track[around], self._near_weight[around], self.lis.n_tracks)
+        lis = self.lis
+        around = plays_around(lis, week_minute)
+        base, h = lis.halving_base(TIME_OF_WEEK_HALF_LIFE_DAYS)
+        weight = base[around] * lis.halving_scale(self.now_s, h)
+        counts = _sums(lis.track[around], weight, lis.n_tracks)
         devices = self.lis.devices()[around]
         devices = devices[devices >= 0]
         usual = int(np.bincount(devices).argmax()) if len(devices) else -1

@@ -8,10 +8,11 @@ moments learned from them (see `service.evaluate_history`) and a blend tuned on 
 (the same song under any URI, or by name alone) is in the playlist for its local start (its
 weekday and quarter hour).
 
-With `rolling`, every held-out quarter hour is judged with all the plays before it, as
-`playlist now` is used (it always knows what you played until the minute): `now` with its blend
-fitted for a quarter hour ahead on the weeks before the window (moments as learned at the
-window's cutoff), and the baselines each from the plays before that quarter hour.
+With `rolling` (the default), every held-out quarter hour is judged with all the plays before
+it, as `playlist now` is used (it always knows what you played until the minute): `now` with its
+blend fitted for a quarter hour ahead on the weeks before the window (moments as learned at the
+window's cutoff), and the baselines each from the plays before that quarter hour. Without it,
+each window is judged whole from its cutoff, `now` fitted for a week ahead.
 
 Baselines, from the same plays before the same cutoff, on the same held-out plays:
 - top: the overall top songs by plays;
@@ -206,11 +207,14 @@ def top_tracks(listening: Listening, size: int) -> IntArray:
 def recent_tracks(listening: Listening, size: int) -> IntArray:
     """The `size` most recently played distinct songs."""
     seen: dict[int, None] = {}
-    for t in listening.track[::-1].tolist():
-        if t not in seen:
-            seen[t] = None
-            if len(seen) == size:
-                break
+    end, step = len(listening.track), 4 * size  # the last plays, more while they repeat
+    while end > 0 and len(seen) < size:
+        for t in listening.track[max(end - step, 0) : end][::-1].tolist():
+            if t not in seen:
+                seen[t] = None
+                if len(seen) == size:
+                    break
+        end, step = end - step, 2 * step
     return np.asarray(list(seen), dtype=np.int64)
 
 
@@ -227,9 +231,7 @@ def activation_tracks(listening: Listening, now_s: int, size: int) -> IntArray:
 def lately_tracks(listening: Listening, now_s: int, size: int) -> IntArray:
     """The `size` songs most played lately at `now_s`: each play counts 2^-(age / 7 days)
     (ties: the lower code)."""
-    age_days = np.maximum(now_s - listening.start_s, 0) / DAY_S
-    weight = np.exp2(-age_days / LATELY_HALF_LIFE_DAYS)
-    score = np.bincount(listening.track, weight, minlength=listening.n_tracks)
+    score = listening.before(now_s).halving_sums(now_s, LATELY_HALF_LIFE_DAYS)
     order = np.lexsort((np.arange(len(score)), -score))
     out: IntArray = order[score[order] > 0][:size]
     return out
@@ -277,7 +279,7 @@ def evaluate_window(
     *,
     size: int = 50,
     blend: Blend | None = None,
-    rolling: bool = False,
+    rolling: bool = True,
 ) -> WindowResult:
     """`now` (size `size`) and the baselines on the plays that started in [cutoff_s, until_s),
     learning from the plays before `cutoff_s` only (with `rolling`, before each quarter hour:
@@ -285,6 +287,9 @@ def evaluate_window(
     before the cutoff too); `now`'s blend is tuned on the plays before the cutoff unless
     `blend` is given."""
     moments = tuple(context.moments)
+    # the window's history up to its end, a history of its own: what the quarter hours share
+    # (per-play weights of this window's moments, running sums) is freed with the window
+    listening = listening.subset(slice(0, int(np.searchsorted(listening.start_s, until_s))))
     first = listening.before(cutoff_s)
     if blend is None:
         blend = fit_blend(first, moments, cutoff_s, size, horizon="quarter" if rolling else "week")
@@ -359,7 +364,7 @@ def evaluate(
     cutoff_s: int | None = None,
     size: int = 50,
     windows: int = 1,
-    rolling: bool = False,
+    rolling: bool = True,
 ) -> Evaluation:
     """Hit rates of `now` and the baselines, holding out the plays from `cutoff_s` (default:
     the last DEFAULT_HOLDOUT_DAYS days) in `windows` windows (judged `rolling` when asked).

@@ -11,10 +11,10 @@ the person's own past best (see `blend`): the context's blend, or one fitted on 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +76,9 @@ def moment_holds(moment: Moment, weekday: IntArray, minute: IntArray) -> BoolArr
     return out
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything the steps read, built once per history (see `build_context` in service)."""
@@ -88,6 +91,19 @@ class Context:
     moods: Sequence[Mood] = ()
     moments: Sequence[Moment] = ()  # the person's moments, hidden ones left out
     blend: Blend | Callable[[], Blend] | None = None  # `now`'s weights (None: fit them here)
+    _derived: dict[Hashable, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What `compute` derives from this context, computed once per `key`. (What holds the
+        listening, as `now`'s signals do, is kept here rather than on the listening: a cycle
+        there would keep every history `evaluate` cuts alive until the garbage collector
+        runs.)"""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        out: T = self._derived[key]
+        return out
 
     def now_blend(self, now_s: int, size: int) -> Blend:
         """The blend `now` uses: the context's (made on first use when it is a function), else
@@ -133,12 +149,9 @@ class Playlist:
 def recency(listening: Listening, now_s: int, half_life_days: float) -> FloatArray:
     """One weight per play: 1 now, halving every `half_life_days` before `now_s`."""
 
-    def compute() -> FloatArray:
-        age = np.maximum(now_s - listening.start_s, 0) / DAY_S
-        out: FloatArray = np.power(0.5, age / half_life_days)
-        return out
-
-    return listening.derived(("recency", now_s, half_life_days), compute)
+    return listening.derived(
+        ("recency", now_s, half_life_days), lambda: listening.halving(now_s, half_life_days)
+    )
 
 
 def taste_boost(listening: Listening, fit: FloatArray, now_s: int) -> FloatArray:
@@ -189,22 +202,32 @@ def everyday_mask(listening: Listening, moments: Sequence[Moment]) -> BoolArray:
 
 def everyday_taste(listening: Listening, everyday: BoolArray, now_s: int) -> FloatArray:
     """Per track: its share of the everyday plays (the plays in `everyday`), recency-weighted
-    (EVERYDAY_HALF_LIFE_DAYS before `now_s`); sums to 1, or 0 everywhere without such plays.
+    (EVERYDAY_HALF_LIFE_DAYS before `now_s`); sums to 1, or 0 everywhere without such plays
+    (see `mix_everyday_taste`)."""
+    n = listening.n_tracks
+    weight = recency(listening, now_s, EVERYDAY_HALF_LIFE_DAYS) * everyday
+    recent = np.bincount(listening.track, weights=weight, minlength=n).astype(np.float64)
+    all_time = np.bincount(listening.track[everyday], minlength=n).astype(np.float64)
+    return mix_everyday_taste(listening, recent, all_time)
+
+
+def mix_everyday_taste(
+    listening: Listening, recent: FloatArray, all_time: FloatArray
+) -> FloatArray:
+    """Everyday taste from each track's recency-weighted everyday plays (`recent`) and all its
+    everyday plays (`all_time`); sums to 1, or 0 everywhere without such plays.
 
     EVERYDAY_ARTIST_SHARE of it goes by artist: the artist's recent share spread over the
     artist's tracks as the whole history prefers them, so a newly loved artist brings its
     favourite tracks even before each of them is played again; the rest by the track itself."""
     n = listening.n_tracks
     n_artists = int(listening.artist.max()) + 1 if n else 0
-    weight = recency(listening, now_s, EVERYDAY_HALF_LIFE_DAYS) * everyday
-    by_track = np.bincount(listening.track, weights=weight, minlength=n).astype(np.float64)
-    artist_recent = np.bincount(listening.artist, weights=by_track, minlength=n_artists)
-    all_time = np.bincount(listening.track[everyday], minlength=n).astype(np.float64)
+    artist_recent = np.bincount(listening.artist, weights=recent, minlength=n_artists)
     artist_all = np.bincount(listening.artist, weights=all_time, minlength=n_artists)
     within = all_time / np.maximum(artist_all[listening.artist], 1.0)
     share = (
         EVERYDAY_ARTIST_SHARE * artist_recent[listening.artist] * within
-        + (1 - EVERYDAY_ARTIST_SHARE) * by_track
+        + (1 - EVERYDAY_ARTIST_SHARE) * recent
     )
     total = float(share.sum())
     out: FloatArray = share / total if total > 0 else share
@@ -295,6 +318,11 @@ class Source:
 def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) -> Source:
     """The recipe's source as per-play weights (recency-discounted) and per-track boosts."""
     lis = ctx.listening
+    if recipe.now:
+        when = at or datetime.fromtimestamp(now_s)
+        from yawyas.playlists.now import now_source
+
+        return now_source(ctx, now_s, when, recipe.size)
     fresh = recency(lis, now_s, steps.RECENCY_HALF_LIFE_DAYS)
     if recipe.moment:
         moment = moment_named(ctx.moments, recipe.moment)
@@ -306,11 +334,6 @@ def build_source(recipe: Recipe, ctx: Context, now_s: int, at: datetime | None) 
         mood = find_mood(ctx.moods, recipe.mood)
         scores = mood.scores(lis.n_tracks)[lis.track]
         return Source(scores * fresh, scores > 0, None, "in all", mood.evidence())
-    if recipe.now:
-        when = at or datetime.fromtimestamp(now_s)
-        from yawyas.playlists.now import now_source
-
-        return now_source(ctx, now_s, when, recipe.size)
     seeds = _seed_tracks(recipe, lis)
     if not len(seeds):
         raise NotFoundError(

@@ -13,7 +13,7 @@ Spotify URI its plays used most ('' when none did: see `services.resolve`).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -30,6 +30,7 @@ ObjArray = npt.NDArray[np.object_]
 
 DAY_S: Final = 86_400
 T = TypeVar("T")
+A = TypeVar("A", bound="np.ndarray[Any, Any]")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class Listening:
         default_factory=dict, init=False, repr=False, compare=False
     )
     mine: BoolArray | None = None  # per play: the person's own (not kids', someone else's...)
+    origin: Listening | None = field(default=None, compare=False, repr=False)
+    # the history these plays are the first plays of (`before`), whose per-play derivations
+    # they share
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """What `compute` derives from these plays, computed once per `key` (a history does
@@ -71,6 +75,116 @@ class Listening:
         out: T = self._derived[key]
         return out
 
+    def asks(self, key: Hashable) -> int:
+        """How many times `key` was asked of the whole history these plays begin, this time
+        included (what is worth indexing is what is asked again and again)."""
+        whole = self.whole
+        count = int(whole._derived.get(("asks", key), 0)) + 1
+        whole._derived[("asks", key)] = count
+        return count
+
+    @property
+    def whole(self) -> Listening:
+        """The history these plays are the first plays of (themselves when not cut)."""
+        return self.origin or self
+
+    def per_play(self, key: Hashable, compute: Callable[[Listening], A]) -> A:
+        """A value per play that depends on that play alone, computed once for the whole
+        history these plays begin (`before` cuts many times, `evaluate` judges every quarter
+        hour) and cut to these plays."""
+        whole = self.whole
+        out: A = whole.derived(("per play", key), lambda: compute(whole))
+        return out[: len(self.track)]  # type: ignore[return-value]
+
+    def halving_base(self, half_life_days: float) -> tuple[FloatArray, float]:
+        """Per play 2^((start - last) / h), h the half-life, last the latest start of the whole
+        history; and h: a play's weight at `now_s`, halving every `half_life_days` before it,
+        is that times 2^((last - now_s) / h) (`halving_scale`)."""
+        h = half_life_days * DAY_S
+        last = self.whole.end_s
+        return self.per_play(("halving", h), lambda w: np.exp2((w.start_s - last) / h)), h
+
+    def halving_scale(self, now_s: int, h: float) -> float:
+        """What turns `halving_base` weights into weights as of `now_s`."""
+        return float(np.exp2((self.whole.end_s - now_s) / h))
+
+    def halving(self, now_s: int, half_life_days: float) -> FloatArray:
+        """One weight per play: 1 at `now_s` (and for any play after it), halving every
+        `half_life_days` before it."""
+        base, h = self.halving_base(half_life_days)
+        out: FloatArray = np.minimum(base * self.halving_scale(now_s, h), 1.0)
+        return out
+
+    def play_sums(
+        self,
+        key: Hashable,
+        n_codes: int,
+        codes: Callable[[Listening], IntArray] | None = None,
+        weights: Callable[[Listening], FloatArray] | None = None,
+    ) -> FloatArray:
+        """Per code 0..n_codes-1 (by default, per song): the sum over these plays of a
+        weight per play (`per_play`; by default 1, a count). For the first plays of a history
+        (`before`), the sums of the most plays asked for so far are kept and only the plays
+        after them added: `evaluate` asks again every quarter hour. The result is read-only."""
+        whole, n = self.whole, len(self.track)
+        # per-play codes and weights are kept for the first plays of a history, asked again
+        # and again; a whole history asks once (`playlist now`): nothing worth keeping
+        keep = self.per_play if self.origin is not None else lambda _, f: f(self)
+        code = self.track if codes is None else keep(("codes", key), codes)
+        weight = None if weights is None else keep(("weights", key), weights)
+        kept: tuple[int, FloatArray] | None = whole._derived.get(("sums", key))
+        since = kept[0] if kept is not None and kept[0] <= n else 0
+        added = np.bincount(
+            code[since:], None if weight is None else weight[since:], minlength=n_codes
+        ).astype(np.float64)
+        out = added if kept is None or since == 0 else kept[1] + added
+        out.flags.writeable = False
+        whole._derived[("sums", key)] = (n, out)
+        return out
+
+    def halving_sums(
+        self,
+        now_s: int,
+        half_life_days: float,
+        key: Hashable = None,
+        codes: Callable[[Listening], IntArray] | None = None,
+        n_codes: int | None = None,
+        within: Callable[[Listening], FloatArray] | None = None,
+    ) -> FloatArray:
+        """Per song (or per code of `codes`, named by `key`): its plays (those `within`
+        weighs, by that weight), each counting 1 at `now_s` and halving every
+        `half_life_days` before it (see `play_sums`; these plays must start before now)."""
+
+        def weights(whole: Listening) -> FloatArray:
+            base = whole.halving_base(half_life_days)[0]
+            out: FloatArray = base if within is None else base * within(whole)
+            return out
+
+        sums = self.play_sums(
+            ("halving", half_life_days, key),
+            self.n_tracks if n_codes is None else n_codes,
+            codes,
+            weights,
+        )
+        out: FloatArray = sums * self.halving_scale(now_s, half_life_days * DAY_S)
+        return out
+
+    def last_starts(self) -> IntArray:
+        """Per song: the start of its latest play, -1 for a song not played (kept and
+        brought up to date like `play_sums`). Read-only."""
+        whole, n = self.whole, len(self.track)
+        kept: tuple[int, IntArray] | None = whole._derived.get("last starts")
+        since = kept[0] if kept is not None and kept[0] <= n else 0
+        out = (
+            np.full(self.n_tracks, -1, dtype=np.int64)
+            if since == 0 or kept is None
+            else kept[1].copy()
+        )
+        np.maximum.at(out, self.track[since:], self.start_s[since:n])
+        out.flags.writeable = False
+        whole._derived["last starts"] = (n, out)
+        return out
+
     @property
     def n_tracks(self) -> int:
         return len(self.uris)
@@ -78,12 +192,14 @@ class Listening:
     @property
     def end_s(self) -> int:
         """The latest play start (UTC s), or 0 for no plays."""
-        return int(self.start_s.max()) if len(self.start_s) else 0
+        return int(self.start_s[-1]) if len(self.start_s) else 0  # in time order
 
     def plays_per_track(self, mask: BoolArray | None = None) -> IntArray:
         """Plays per track code, of all plays or of the plays in `mask`."""
         if mask is None:
-            return self.derived("plays_per_track", lambda: self._count(self.track))
+            return self.derived(
+                "plays_per_track", lambda: self.play_sums("plays", self.n_tracks).astype(np.int64)
+            )
         return self._count(self.track[mask])
 
     def _count(self, codes: IntArray) -> IntArray:
@@ -100,7 +216,8 @@ class Listening:
         n = int(np.searchsorted(self.start_s, cutoff_s, side="left"))
         if n == len(self.start_s):
             return self
-        return self.subset(slice(0, n))  # views, not copies: evaluate cuts many times
+        first = self.subset(slice(0, n))  # views, not copies: evaluate cuts many times
+        return replace(first, origin=self.origin or self)
 
     def subset(self, keep: BoolArray | slice) -> Listening:
         """Only the plays in `keep` (a mask or a slice; same track numbering)."""

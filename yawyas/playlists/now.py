@@ -29,7 +29,7 @@ WHY_SIGNALS: Final = 3
 def now_signals(ctx: Context, now_s: int) -> Signals:
     """The signals of the context's plays as of `now_s` (computed once per history)."""
     lis, moments = ctx.listening, tuple(ctx.moments)
-    return lis.derived(("signals", moments, now_s), lambda: Signals(lis, moments, now_s))
+    return ctx.derived(("signals", moments, now_s), lambda: Signals(lis, moments, now_s))
 
 
 def now_scores(
@@ -88,7 +88,7 @@ class NowEvidence(Mapping[int, str]):
         self._near = np.bincount(signals.lis.track[near], minlength=lis.n_tracks)
         self._moment = signals.moment_for(slot)
         self._device = signals.near(week_minute)[1]
-        self._everyday = EverydayEvidence(lis, signals.everyday, now_s)
+        self._everyday = EverydayEvidence(signals.lis, signals.everyday, now_s)
 
     def __getitem__(self, track: int) -> str:
         row = self._parts[track]
@@ -124,6 +124,10 @@ class NowEvidence(Mapping[int, str]):
             return f"played {_times(len(days))}, the last {_days(last)}"
         if signal == "colisten":
             return "goes with what you played last"
+        if signal == "session":
+            return "in what you are playing now"
+        if signal == "next":
+            return "often follows what you are playing now"
         if signal == "everyday":
             return self._everyday.get(track, "your everyday taste lately")
         if signal == "time_of_week":

@@ -124,12 +124,15 @@ def _engagement(listening: Listening) -> tuple[FloatArray, FloatArray, FloatArra
     """Per track: completion, deliberate and skip rates of its plays, and its last start."""
     n = listening.n_tracks
     plays = np.maximum(listening.plays_per_track(), 1).astype(np.float64)
-    completion = np.bincount(listening.track, weights=listening.completion, minlength=n) / plays
-    deliberate = np.bincount(listening.track, weights=listening.deliberate, minlength=n) / plays
-    skips = np.bincount(listening.track, weights=listening.skipped, minlength=n) / plays
-    last = np.zeros(n, dtype=np.int64)
-    np.maximum.at(last, listening.track, listening.start_s)
-    return completion, deliberate, skips, last
+
+    def sums(name: str) -> FloatArray:
+        out: FloatArray = listening.play_sums(
+            name, n, None, lambda w: getattr(w, name).astype(np.float64)
+        )
+        return out
+
+    last = np.maximum(listening.last_starts(), 0)
+    return sums("completion") / plays, sums("deliberate") / plays, sums("skipped") / plays, last
 
 
 def drop_recent(pool: Pool, days: int) -> Pool:
@@ -287,15 +290,65 @@ def explain(
 
 def play_pairs(listening: Listening) -> tuple[IntArray, IntArray]:
     """(a, b): the tracks of every two plays one right after the other in a session (a != b)."""
+    a, b, second = _pairs(listening.whole)
+    if listening.origin is None:
+        return a, b
+    k = int(np.searchsorted(second, len(listening.track), side="left"))
+    return a[:k], b[:k]  # the first plays of a history: the first of its pairs
 
-    def compute() -> tuple[IntArray, IntArray]:
-        same = listening.session[1:] == listening.session[:-1]
-        a = listening.track[:-1][same]
-        b = listening.track[1:][same]
+
+def _pairs(whole: Listening) -> tuple[IntArray, IntArray, IntArray]:
+    """`play_pairs` of a whole history, and the position of each pair's second play."""
+
+    def compute() -> tuple[IntArray, IntArray, IntArray]:
+        same = whole.session[1:] == whole.session[:-1]
+        second = np.flatnonzero(same) + 1
+        a, b = whole.track[second - 1], whole.track[second]
         differ = a != b
-        return a[differ], b[differ]
+        return a[differ], b[differ], second[differ]
 
-    return listening.derived("play pairs", compute)
+    return whole.derived("play pairs", compute)
+
+
+INDEX_PAIRS_AFTER: Final = 16
+
+
+def pairs_from(
+    listening: Listening, tracks: IntArray, *, forward: bool
+) -> tuple[IntArray, IntArray]:
+    """(a, b): the pairs of `play_pairs` whose first song (`forward`; else second) is one of
+    `tracks`, a that song and b the other, over these plays only; for a whole history, or when
+    those songs have a good part of all the pairs, all the pairs (weigh them by a: they cost
+    nothing to give). For the first plays of a history asked again and again (`evaluate` and
+    the back-tests ask every quarter hour; after INDEX_PAIRS_AFTER asks), the pairs are
+    indexed by song once for the whole history, so that asking for a few songs costs as much
+    as their pairs."""
+    whole = listening.whole
+    if listening.origin is None or listening.asks("pairs from") <= INDEX_PAIRS_AFTER:
+        a, b = play_pairs(listening)
+        return (a, b) if forward else (b, a)
+
+    def index() -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        a, b, second = _pairs(whole)
+        key = a if forward else b
+        order = np.argsort(key, kind="stable")
+        starts = np.searchsorted(key[order], np.arange(whole.n_tracks + 1))
+        return starts, (a if forward else b)[order], (b if forward else a)[order], second[order]
+
+    starts, first, other, second = whole.derived(("pairs from", forward), index)
+    tracks = np.asarray(tracks, dtype=np.int64)
+    if not len(tracks):
+        return tracks, tracks
+    if int((starts[tracks + 1] - starts[tracks]).sum()) * 4 > len(first):  # many: all pairs
+        a, b = play_pairs(listening)
+        return (a, b) if forward else (b, a)
+    lo, hi = starts[tracks], starts[tracks + 1]
+    lengths = hi - lo
+    at = np.repeat(lo - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(
+        int(lengths.sum())
+    )
+    at = at[second[at] < len(listening.track)]  # pairs within these plays
+    return first[at], other[at]
 
 
 def co_listening(listening: Listening, tracks: IntArray) -> FloatArray:

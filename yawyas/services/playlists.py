@@ -359,7 +359,7 @@ def evaluate_history(
     holdout_days: int = DEFAULT_HOLDOUT_DAYS,
     size: int = 50,
     windows: int = DEFAULT_WINDOWS,
-    rolling: bool = False,
+    rolling: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """`evaluate` of the store's history: the held-out span from `cutoff` (a local day) for

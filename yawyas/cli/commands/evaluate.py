@@ -33,11 +33,11 @@ def evaluate(
     rolling: Annotated[
         bool,
         typer.Option(
-            "--rolling",
+            "--rolling/--from-cutoff",
             help="Judge every quarter hour with all the plays before it, as `playlist now` is"
-            " used (slower: minutes on a big history).",
+            " used (the default); or each window whole from its cutoff, a week ahead.",
         ),
-    ] = False,
+    ] = True,
     as_json: AsJson = False,
 ) -> None:
     """How well `playlist now` predicts what you play: hit rate on held-out plays against
@@ -69,7 +69,11 @@ def evaluate(
         f"Judged on the {result.heldout_plays:,} plays of {len(result.windows)} windows, each "
         f"learned from the plays before it ({result.train_plays:,} before the first, "
         f"{result.moments} moments)"
-        + ("; every quarter hour with all the plays before it." if rolling else "."),
+        + (
+            "; every quarter hour with all the plays before it."
+            if rolling
+            else "; each window whole from its cutoff."
+        ),
         highlight=False,
     )
     spread = doc["spread"]
