@@ -41,7 +41,7 @@ numpy only:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -287,8 +287,8 @@ class Signals:
         age_s = np.maximum(now_s - lis.start_s, ACTIVATION_MIN_AGE_S).astype(np.float64)
         columns = (
             recent,
-            self._halving_sums(WEEK_HALF_LIFE_DAYS),
-            self._halving_sums(SEASON_HALF_LIFE_DAYS),
+            self.lis.halving_sums(self.now_s, WEEK_HALF_LIFE_DAYS),
+            self.lis.halving_sums(self.now_s, SEASON_HALF_LIFE_DAYS),
             frequency,
             _sums(lis.track, age_s**-ACTIVATION_DECAY, n),  # a power law: all of it each time
             self._colisten(),
@@ -300,16 +300,6 @@ class Signals:
         self._by_moment: dict[str, FloatArray] = {}
         self._by_device: dict[int, FloatArray] = {}
         self._slot_moment: dict[int, Moment | None] = {}
-
-    def _halving_sums(
-        self,
-        half_life_days: float,
-        key: Hashable = None,
-        codes: Callable[[Listening], IntArray] | None = None,
-        n_codes: int | None = None,
-        within: Callable[[Listening], FloatArray] | None = None,
-    ) -> FloatArray:
-        return self.lis.halving_sums(self.now_s, half_life_days, key, codes, n_codes, within)
 
     def _everyday_taste(self) -> FloatArray:
         """Per song: its share of the everyday plays (`everyday_mask`), see
@@ -328,7 +318,7 @@ class Signals:
             return out
 
         key = ("everyday", moments)
-        recent = self._halving_sums(EVERYDAY_HALF_LIFE_DAYS, key, within=mask)
+        recent = self.lis.halving_sums(self.now_s, EVERYDAY_HALF_LIFE_DAYS, key, within=mask)
         all_time = lis.play_sums(key, lis.n_tracks, None, mask)
         return mix_everyday_taste(lis, recent, all_time)
 
@@ -337,8 +327,8 @@ class Signals:
         all their plays prefer them (what an artist you are into now brings)."""
         lis = self.lis
         n_artists = int(lis.artist.max()) + 1 if lis.n_tracks else 0
-        artist_recent = self._halving_sums(
-            ARTIST_HALF_LIFE_DAYS, "artist", lambda w: w.artist[w.track], n_artists
+        artist_recent = self.lis.halving_sums(
+            self.now_s, ARTIST_HALF_LIFE_DAYS, "artist", lambda w: w.artist[w.track], n_artists
         )
         artist_all = _sums(lis.artist, plays, n_artists)
         within = plays / np.maximum(artist_all[lis.artist], 1.0)
@@ -395,7 +385,8 @@ class Signals:
         if moment is None:
             return np.zeros(self.lis.n_tracks)
         if moment.id not in self._by_moment:
-            sums = self._halving_sums(
+            sums = self.lis.halving_sums(
+                self.now_s,
                 MOMENT_HALF_LIFE_DAYS,
                 ("moment", moment),
                 within=lambda w: moment_weights(w, moment),
@@ -413,7 +404,9 @@ class Signals:
                 out: FloatArray = (w.devices() == device).astype(np.float64)
                 return out
 
-            sums = self._halving_sums(DEVICE_HALF_LIFE_DAYS, ("device", device), within=on_it)
+            sums = self.lis.halving_sums(
+                self.now_s, DEVICE_HALF_LIFE_DAYS, ("device", device), within=on_it
+            )
             self._by_device[device] = _normalised(sums)
         return self._by_device[device]
 
