@@ -393,3 +393,34 @@ def test_now_keeps_no_cut_history_alive() -> None:
         assert alive() is None
     finally:
         gc.enable()
+
+
+def test_now_for_this_minute_knows_the_session_and_now_for_later_does_not() -> None:
+    """Every day one of twelve albums from its first song, each day at another hour, and three
+    songs of one played just now: `now` asked for this minute (in the person's zone) holds what
+    follows them on that album and says so; asked for two days later it knows no session."""
+    from yawyas.services.playlists import asked_seconds, build_now
+
+    def album(day: int, start: datetime, songs: int = 10) -> list[dict[str, Any]]:
+        return [
+            {
+                "start": start + timedelta(minutes=4 * k),
+                "track": f"album {day % 12} song {k}",
+                "artist": f"band {day % 12}",
+            }
+            for k in range(songs)
+        ]
+
+    rows = [r for d in range(60) for r in album(d, MONDAY + timedelta(days=d, hours=(5 * d) % 24))]
+    today = MONDAY + timedelta(days=60, hours=9)
+    rows += album(5, today, songs=3)
+    lis = build_listening(frame(rows), "UTC")
+    ctx = Context(lis)
+    at = (today + timedelta(minutes=14)).replace(tzinfo=None)
+    assert asked_seconds(at, "UTC") == int((today + timedelta(minutes=14)).timestamp())
+    _, playlist = build_now(ctx, at, 3, tz="UTC")
+    names = {t.track_name for t in playlist.tracks}
+    assert names <= {f"album 5 song {k}" for k in range(3, 10)}
+    assert any("follows what you are playing now" in t.why for t in playlist.tracks)
+    _, later = build_now(ctx, at + timedelta(days=2), 3, tz="UTC")
+    assert not any("playing now" in t.why for t in later.tracks)

@@ -53,6 +53,7 @@ def publish_now(
         context,
         recipes,
         at=local_now(zone),
+        tz=zone,
         dry_run=dry_run,
         policy=retry_policy(st, max_wait),
     )

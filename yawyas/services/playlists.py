@@ -257,11 +257,15 @@ def _moment_tracks(listening: Listening, moment: Moment, top: int = 30) -> np.nd
     return order[fit[order] > 0]
 
 
-def build_now(ctx: Context, at: datetime, size: int) -> tuple[str, Playlist]:
+def build_now(
+    ctx: Context, at: datetime, size: int, *, tz: str | None = None
+) -> tuple[str, Playlist]:
     """The `now` playlist for the local datetime `at`, and the name of the moment it is in
     ("Everyday listening, around ..." outside every moment; the time-of-week neighbourhood in
-    words when no moments are known)."""
-    playlist = build_playlist(now_recipe(size), ctx, at=at)
+    words when no moments are known). With the zone `tz`, it is made as of that time (see
+    `asked_seconds`); without, as of the last play."""
+    now_s = None if tz is None else asked_seconds(at, tz)
+    playlist = build_playlist(now_recipe(size), ctx, now_s=now_s, at=at)
     moment = moment_at(ctx.moments, at)
     if moment is not None:
         return moment.name, playlist
@@ -270,9 +274,12 @@ def build_now(ctx: Context, at: datetime, size: int) -> tuple[str, Playlist]:
     return playlist.source, playlist
 
 
-def build_recipe(ctx: Context, recipe: Recipe, at: datetime | None = None) -> Playlist:
-    """The playlist of one recipe."""
-    return build_playlist(recipe, ctx, at=at)
+def build_recipe(
+    ctx: Context, recipe: Recipe, at: datetime | None = None, *, tz: str | None = None
+) -> Playlist:
+    """The playlist of one recipe (a `now` recipe as of `at` in `tz`: see `asked_seconds`)."""
+    now_s = asked_seconds(at, tz) if recipe.now and at is not None and tz is not None else None
+    return build_playlist(recipe, ctx, now_s=now_s, at=at)
 
 
 def mood_summary(
@@ -307,6 +314,15 @@ def parse_local(text: str) -> datetime:
         raise BadInputError(f"--at {text!r} is not a local time like '2026-11-02 17:30'.") from exc
 
 
+def asked_seconds(at: datetime, tz: str) -> int:
+    """The moment (UTC s) a `now` playlist for the local wall-clock time `at` in `tz` is made
+    as of: the session going on is what was played in the hours before it, so a playlist
+    asked for this minute knows what you are playing (after `sync`), one for tonight or for a
+    history that ended weeks ago knows no session, and one for a past time is made from the
+    plays before it."""
+    return int(at.replace(tzinfo=ZoneInfo(tz)).timestamp())
+
+
 def local_now(tz: str) -> datetime:
     """The wall clock now in `tz`, as a naive datetime."""
     return datetime.now(ZoneInfo(tz)).replace(tzinfo=None, second=0, microsecond=0)
@@ -328,15 +344,19 @@ def publish_recipes(
     recipes: Sequence[Recipe],
     *,
     at: datetime,
+    tz: str | None = None,
     dry_run: bool = False,
     policy: RetryPolicy | None = None,
 ) -> list[Outcome]:
-    """Build and publish each recipe in turn. A recipe that fails (no such mood, Spotify error)
-    is reported and the others go on; a login problem or a long rate limit stops them all."""
+    """Build and publish each recipe in turn (a `now` recipe as of `at` in `tz`, see
+    `asked_seconds`). A recipe that fails (no such mood, Spotify error) is reported and the
+    others go on; a login problem or a long rate limit stops them all."""
     out: list[Outcome] = []
+    asked = None if tz is None else asked_seconds(at, tz)
     for recipe in recipes:
         try:
-            playlist = build_playlist(recipe, ctx, at=at)
+            now_s = asked if recipe.now else None
+            playlist = build_playlist(recipe, ctx, now_s=now_s, at=at)
             playlist = resolve_playlist(client, conn, playlist, policy=policy)
             result = publish_playlist(
                 client, conn, recipe, playlist, dry_run=dry_run, policy=policy

@@ -63,7 +63,7 @@ def preview(
     (chosen,) = choose_recipes(st.paths.config_dir, recipe)
     zone, context = playlist_context(st, tz, with_moods=chosen.mood is not None, everyone=everyone)
     when = parse_local(at) if at else local_now(zone)
-    playlist = build_recipe(context, chosen, at=when)
+    playlist = build_recipe(context, chosen, at=when, tz=zone)
     if as_json:
         output.print_json(
             {
@@ -98,7 +98,7 @@ def now(
     st = state(ctx)
     zone, context = playlist_context(st, tz, with_moods=False, everyone=everyone)
     when = parse_local(at) if at else local_now(zone)
-    moment, playlist = build_now(context, when, size)
+    moment, playlist = build_now(context, when, size, tz=zone)
     if as_json:
         output.print_json({"moment": moment, "tracks": tracks_json(playlist)})
         return
