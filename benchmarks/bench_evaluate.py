@@ -5,6 +5,7 @@ python benchmarks/bench_evaluate.py --seeds 7 8 9     # more lives of each perso
 python benchmarks/bench_evaluate.py EXPORT_DIR... --tz UTC --windows 8 --holdout-days 56
 python benchmarks/bench_evaluate.py --streams 3000 --smoke
 python benchmarks/bench_evaluate.py --from-cutoff EXPORT_DIR...   # each week whole, a week ahead
+python benchmarks/bench_evaluate.py --every 30 EXPORT_DIR...   # now remade every 30 minutes
 
 Per history: the hit rate of the 50-track `now` playlist and of every baseline (overall top,
 most recent, same time of the week, ACT-R recency and frequency, plays halving every week) over
@@ -75,6 +76,7 @@ def evaluate(db: Path, tz: str, args: argparse.Namespace) -> tuple[dict[str, Any
     command = [*yawyas_cmd(), "--db", str(db), "evaluate", "--tz", tz, "--json"]
     command += ["--windows", str(args.windows), "--holdout-days", str(args.holdout_days)]
     command.append("--from-cutoff" if args.from_cutoff else "--rolling")
+    command += ["--every", str(args.every)]
     wall, _, out = run_measured(command)
     return json.loads(out), wall
 
@@ -104,6 +106,12 @@ def main() -> int:
         help="judge each window whole from its cutoff (default: each quarter hour with the"
         " plays before it)",
     )
+    ap.add_argument(
+        "--every",
+        type=int,
+        default=15,
+        help="minutes between two remakes of now (30: as `yawyas schedule` refreshes it)",
+    )
     ap.add_argument("--smoke", action="store_true", help="one persona; print, check no target")
     args = ap.parse_args()
 
@@ -116,6 +124,9 @@ def main() -> int:
             " each whole from its cutoff,"
             if args.from_cutoff
             else " each quarter hour judged with the plays before it,"
+            if args.every == 15
+            else f" each quarter hour judged with the plays before now was last made (every"
+            f" {args.every} minutes),"
         )
         + " 50 tracks; hit rates):"
     )

@@ -13,6 +13,7 @@ import pytest
 
 from tests.framekit import moment
 from tests.test_playlists_steps import MONDAY, frame, weekly
+from yawyas.errors import BadInputError
 from yawyas.playlists.backtest import (
     QUARTER_S,
     QUARTER_SAMPLES,
@@ -25,6 +26,7 @@ from yawyas.playlists.evaluate import (
     BASELINES,
     activation_tracks,
     evaluate,
+    evaluate_window,
     lately_tracks,
     time_of_week_tracks,
     top_tracks,
@@ -209,6 +211,42 @@ def test_rolling_evaluation_knows_what_was_played_earlier_in_the_window() -> Non
     for name in ("recent", "lately", "now"):
         assert rolling.rate(name) == pytest.approx(124 / 125), name
     assert all(w.blend.horizon == "quarter" for w in rolling.windows)
+
+
+def test_now_remade_every_week_knows_what_it_knew_at_the_cutoff() -> None:
+    """Judged every quarter hour but remade only every `every_minutes`: each quarter hour with
+    the plays before the last remake. A song first played the evening after a cutoff on a
+    week's boundary, then every evening: remade once a week, the baselines know only what
+    they knew at the cutoff (as judged from the cutoff) and never hold it; remade every day
+    (at midnight UTC) or every quarter hour, they hold all its plays but the first."""
+    week = 7 * DAY_S
+    cutoff = (int((MONDAY + timedelta(days=100)).timestamp()) // week + 1) * week
+    first_evening = datetime.fromtimestamp(cutoff, UTC) + timedelta(hours=21)
+    rows = [
+        {"start": MONDAY + timedelta(days=d, hours=9, minutes=4 * k), "track": f"old {k}"}
+        for d in range(130)
+        for k in range(5)
+    ]
+    rows += [{"start": first_evening + timedelta(days=d), "track": "new love"} for d in range(7)]
+    lis = build_listening(frame(rows), "UTC")
+    ctx = Context(lis)
+    results = {
+        name: evaluate_window(lis, ctx, cutoff, cutoff + week, size=6, **kw)
+        for name, kw in {
+            "cutoff": {"rolling": False},
+            "week": {"every_minutes": 7 * 1440},
+            "day": {"every_minutes": 1440},
+            "quarter": {},
+        }.items()
+    }
+    for name in BASELINES:
+        assert results["week"].hits[name] == results["cutoff"].hits[name], name
+    held = results["cutoff"].heldout_plays
+    assert held == 7 * 5 + 7
+    assert results["cutoff"].hits["recent"] == held - 7  # never the new song
+    assert results["day"].hits["recent"] == results["quarter"].hits["recent"] == held - 1
+    with pytest.raises(BadInputError, match="--every 20"):
+        evaluate(lis, ctx, cutoff_s=cutoff, every_minutes=20)
 
 
 def test_now_follows_the_routine_and_the_drift_and_says_why() -> None:

@@ -118,6 +118,7 @@ def test_evaluate_json_beats_the_baselines(demo_db: Path) -> None:
     doc = ok_json(run(demo_db, "evaluate", "--tz", TZ, "--json"))
     assert isinstance(doc, dict)
     assert doc["rolling"] is True  # as `playlist now` is used, unless --from-cutoff
+    assert doc["every_minutes"] == 15
     assert doc["hit_rate_now"] >= 1.5 * doc["hit_rate_top"]
     assert doc["heldout_plays"] > 100
     assert doc["moments"] >= 3  # learned again from the plays before the cutoff
@@ -138,6 +139,7 @@ def test_evaluate_json_beats_the_baselines(demo_db: Path) -> None:
     ahead = ok_json(run(demo_db, "evaluate", "--tz", TZ, "--from-cutoff", "--json"))
     assert isinstance(ahead, dict)
     assert ahead["rolling"] is False
+    assert ahead["every_minutes"] is None
     assert ahead["heldout_plays"] == doc["heldout_plays"]
     # `now` fitted for what each protocol asks: the next quarter hour, or the week ahead
     assert {w["blend"]["horizon"] for w in doc["cutoffs"]} == {"quarter"}
@@ -150,6 +152,11 @@ def test_evaluate_with_a_cutoff_that_leaves_nothing_after_it_is_bad_input(demo_d
         result = run(demo_db, "evaluate", "--tz", TZ, "--cutoff", cutoff, "--json")
         assert result.exit_code == 2
         assert says in result.stderr
+        assert result.stdout == ""
+    for every in ("20", "0", "20160"):
+        result = run(demo_db, "evaluate", "--tz", TZ, "--every", every, "--json")
+        assert result.exit_code == 2
+        assert f"--every {every}: give whole quarter hours" in " ".join(result.stderr.split())
         assert result.stdout == ""
     assert demo_db.read_bytes() == before
 

@@ -11,7 +11,10 @@ weekday and quarter hour).
 With `rolling` (the default), every held-out quarter hour is judged with all the plays before
 it, as `playlist now` is used (it always knows what you played until the minute): `now` with its
 blend fitted for a quarter hour ahead on the weeks before the window (moments as learned at the
-window's cutoff), and the baselines each from the plays before that quarter hour. Without it,
+window's cutoff), and the baselines each from the plays before that quarter hour. With
+`every_minutes` (a multiple of 15), `now` and the baselines are remade that often only, each
+quarter hour judged with the plays before the last time they were made (30: a playlist that
+`yawyas schedule` refreshes every 30 minutes). Without it,
 each window is judged whole from its cutoff, `now` fitted for a week ahead.
 
 Baselines, from the same plays before the same cutoff, on the same held-out plays:
@@ -112,6 +115,7 @@ class Evaluation:
     windows: tuple[WindowResult, ...]
     size: int
     rolling: bool = False  # each quarter hour judged with the plays before it
+    every_minutes: int = SLOT_MIN  # rolling: `now` remade every so many minutes
 
     @property
     def cutoff_s(self) -> int:
@@ -183,6 +187,7 @@ class Evaluation:
             "heldout_plays": self.heldout_plays,
             "size": self.size,
             "rolling": self.rolling,
+            "every_minutes": self.every_minutes if self.rolling else None,
             "moments": self.moments,
             "hit_rate_now": round(self.now, 4),
             "hit_rate_top": round(self.top, 4),
@@ -280,6 +285,7 @@ def evaluate_window(
     size: int = 50,
     blend: Blend | None = None,
     rolling: bool = True,
+    every_minutes: int = SLOT_MIN,
 ) -> WindowResult:
     """`now` (size `size`) and the baselines on the plays that started in [cutoff_s, until_s),
     learning from the plays before `cutoff_s` only (with `rolling`, before each quarter hour:
@@ -303,8 +309,11 @@ def evaluate_window(
     judged_at, train, ctx, fixed = -1, first, context, {}
     for group in np.unique(groups).tolist():
         here = groups == group
-        at_s = group * QUARTER_S if rolling else cutoff_s
-        if at_s != judged_at:  # once per window from the cutoff; per quarter hour rolling
+        # from the cutoff; rolling, from the last time `now` was made again (every quarter
+        # hour by default, as asked at the minute; every 30 minutes as `schedule` refreshes it)
+        every_s = every_minutes * 60
+        at_s = max(cutoff_s, group * QUARTER_S // every_s * every_s) if rolling else cutoff_s
+        if at_s != judged_at:
             judged_at, train = at_s, listening.before(at_s)
             ctx = Context(
                 listening=train, playlists=context.playlists, moments=moments, blend=blend
@@ -349,12 +358,26 @@ def _hits(tracks: IntArray, wanted: IntArray) -> int:
     return int(np.isin(tracks, wanted).sum())
 
 
-def combine(windows: Sequence[WindowResult], size: int, *, rolling: bool = False) -> Evaluation:
+def combine(
+    windows: Sequence[WindowResult],
+    size: int,
+    *,
+    rolling: bool = False,
+    every_minutes: int = SLOT_MIN,
+) -> Evaluation:
     """The evaluation of the windows that hold held-out plays."""
     kept = tuple(w for w in windows if w.heldout_plays)
     if not kept:
         raise BadInputError("Nothing to evaluate: no plays in the held-out span.")
-    return Evaluation(kept, size, rolling)
+    return Evaluation(kept, size, rolling, every_minutes)
+
+
+def check_every(every_minutes: int) -> None:
+    """How often `now` is remade must be whole quarter hours, at most a week: else bad input."""
+    if every_minutes % SLOT_MIN or not SLOT_MIN <= every_minutes <= 7 * 1440:
+        raise BadInputError(
+            f"--every {every_minutes}: give whole quarter hours in minutes, from 15 to 10080."
+        )
 
 
 def evaluate(
@@ -365,16 +388,20 @@ def evaluate(
     size: int = 50,
     windows: int = 1,
     rolling: bool = True,
+    every_minutes: int = SLOT_MIN,
 ) -> Evaluation:
     """Hit rates of `now` and the baselines, holding out the plays from `cutoff_s` (default:
-    the last DEFAULT_HOLDOUT_DAYS days) in `windows` windows (judged `rolling` when asked).
-    `context` supplies playlists and moments (learned before the cutoff; the same moments serve
-    every window here)."""
+    the last DEFAULT_HOLDOUT_DAYS days) in `windows` windows (judged `rolling`, `now` remade
+    every `every_minutes`, unless told otherwise). `context` supplies playlists and moments
+    (learned before the cutoff; the same moments serve every window here)."""
     if cutoff_s is None:
         cutoff_s = listening.end_s - DEFAULT_HOLDOUT_DAYS * DAY_S
     check_cutoff(listening, cutoff_s)
+    check_every(every_minutes)
     results = [
-        evaluate_window(listening, context, a, b, size=size, rolling=rolling)
+        evaluate_window(
+            listening, context, a, b, size=size, rolling=rolling, every_minutes=every_minutes
+        )
         for a, b in holdout_windows(listening, cutoff_s, None, windows)
     ]
-    return combine(results, size, rolling=rolling)
+    return combine(results, size, rolling=rolling, every_minutes=every_minutes)

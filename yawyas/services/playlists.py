@@ -25,6 +25,7 @@ from yawyas.playlists.evaluate import (
     DEFAULT_WINDOWS,
     Evaluation,
     check_cutoff,
+    check_every,
     combine,
     evaluate_window,
     holdout_windows,
@@ -380,19 +381,22 @@ def evaluate_history(
     size: int = 50,
     windows: int = DEFAULT_WINDOWS,
     rolling: bool = True,
+    every_minutes: int = 15,
     progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """`evaluate` of the store's history: the held-out span from `cutoff` (a local day) for
     `holdout_days`, else the last `holdout_days`, cut into `windows` windows. Each window is
     judged with the moments learned again from the plays before its start only and a blend
     tuned on those plays, so that `now` knows nothing of the weeks it is judged on. With
-    `rolling`, each quarter hour is judged with every play before it (see `evaluate`)."""
+    `rolling`, each quarter hour is judged with every play before the last time `now` was made,
+    every `every_minutes` (see `evaluate`)."""
     from yawyas.services import moments as moments_service
 
     ctx = build_context(conn, tz, with_moods=False, config=config, with_moments=False)
     lis = ctx.listening
     first = cutoff_seconds(lis, tz, cutoff, holdout_days)
     check_cutoff(lis, first)  # before the seconds of learning moments
+    check_every(every_minutes)
     until = None if cutoff is None else first + holdout_days * 86_400
     spans = holdout_windows(lis, first, until, windows)
     results = []
@@ -405,12 +409,18 @@ def evaluate_history(
         moments = [m for m in learned if not m.hidden]
         results.append(
             evaluate_window(
-                lis, replace(ctx, moments=moments), start, end, size=size, rolling=rolling
+                lis,
+                replace(ctx, moments=moments),
+                start,
+                end,
+                size=size,
+                rolling=rolling,
+                every_minutes=every_minutes,
             )
         )
     if progress is not None:
         progress(len(spans), len(spans))
-    return combine(results, size, rolling=rolling)
+    return combine(results, size, rolling=rolling, every_minutes=every_minutes)
 
 
 def cutoff_seconds(listening: Listening, tz: str, day: str | None, holdout_days: int) -> int:

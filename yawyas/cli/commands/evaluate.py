@@ -38,6 +38,15 @@ def evaluate(
             " used (the default); or each window whole from its cutoff, a week ahead.",
         ),
     ] = True,
+    every: Annotated[
+        int,
+        typer.Option(
+            "--every",
+            metavar="MINUTES",
+            help="Judging every quarter hour: `now` made again only every MINUTES (a multiple"
+            " of 15; 30 as `yawyas schedule` refreshes it).",
+        ),
+    ] = 15,
     as_json: AsJson = False,
 ) -> None:
     """How well `playlist now` predicts what you play: hit rate on held-out plays against
@@ -60,6 +69,7 @@ def evaluate(
             size=size,
             windows=windows,
             rolling=rolling,
+            every_minutes=every,
         )
     doc = result.as_dict()
     if as_json:
@@ -70,9 +80,12 @@ def evaluate(
         f"learned from the plays before it ({result.train_plays:,} before the first, "
         f"{result.moments} moments)"
         + (
-            "; every quarter hour with all the plays before it."
-            if rolling
-            else "; each window whole from its cutoff."
+            "; each window whole from its cutoff."
+            if not rolling
+            else "; every quarter hour with all the plays before it."
+            if every == 15
+            else f"; every quarter hour with the plays before `now` was last made (every {every}"
+            " minutes)."
         ),
         highlight=False,
     )
