@@ -462,3 +462,15 @@ def test_now_for_this_minute_knows_the_session_and_now_for_later_does_not() -> N
     assert any("follows what you are playing now" in t.why for t in playlist.tracks)
     _, later = build_now(ctx, at + timedelta(days=2), 3, tz="UTC")
     assert not any("playing now" in t.why for t in later.tracks)
+
+
+def test_the_why_of_now_for_a_past_time_counts_only_the_plays_before_it() -> None:
+    from yawyas.playlists.now import now_source
+
+    rows = [{"start": MONDAY + timedelta(days=d, hours=12), "track": "x"} for d in range(30)]
+    lis = build_listening(frame(rows), "UTC")
+    only_plays = tuple(1.0 if s == "frequency" else 0.0 for s in SIGNALS)
+    ctx = Context(lis, blend=Blend(everyday=only_plays, everyday_prior=float("inf")))
+    then = MONDAY + timedelta(days=10)  # after ten of the thirty plays
+    source = now_source(ctx, int(then.timestamp()), then.replace(tzinfo=None), 5)
+    assert source.evidence[0] == "played 10 times in all"

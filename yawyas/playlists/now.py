@@ -78,9 +78,9 @@ class NowEvidence(Mapping[int, str]):
     WHY_SHARE or more of its score (at most WHY_SIGNALS, the biggest first)."""
 
     def __init__(self, ctx: Context, now_s: int, when: datetime, parts: FloatArray) -> None:
-        self._ctx, self._now_s, self._parts = ctx, now_s, parts
-        lis = ctx.listening
+        self._now_s, self._parts = now_s, parts
         signals = now_signals(ctx, now_s)
+        lis = self._lis = signals.lis  # the plays before now_s: the why counts no later one
         self._weekday, self._minute = when.weekday(), when.hour * 60 + when.minute
         slot = int(slot_of(self._weekday, self._minute))
         week_minute = self._weekday * 1440 + self._minute
@@ -106,7 +106,7 @@ class NowEvidence(Mapping[int, str]):
         return int(np.count_nonzero(self._parts.sum(axis=1) > 0))
 
     def _words(self, signal: str, track: int) -> str:
-        starts = _play_starts(self._ctx.listening, track)
+        starts = _play_starts(self._lis, track)
         days = (self._now_s - starts) / DAY_S
         if signal == "recent":
             last = float(days.min()) if len(days) else 0.0
