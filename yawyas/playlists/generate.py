@@ -385,7 +385,7 @@ def select(
             "The store holds no music plays yet: import your Spotify export first "
             "(yawyas import PATH), or sync."
         )
-    now_s = lis.end_s if now_s is None else now_s
+    now_s = lis.end_s + 1 if now_s is None else now_s  # just after the last play: all count
     source = build_source(recipe, ctx, now_s, at)
     pool = steps.candidates(lis, source.weights, source.near, source.boost)
     pool = steps.score(pool, lis, now_s, engagement=source.engagement)
@@ -404,8 +404,8 @@ def select(
 def build_playlist(
     recipe: Recipe, ctx: Context, *, now_s: int | None = None, at: datetime | None = None
 ) -> Playlist:
-    """The playlist of `recipe` from the history in `ctx`, as of `now_s` (default: the last
-    play), for the local datetime `at` when the recipe is `now`."""
+    """The playlist of `recipe` from the history in `ctx`, as of `now_s` (default: just after
+    the last play), for the local datetime `at` when the recipe is `now`."""
     lis = ctx.listening
     pool, source = select(recipe, ctx, now_s=now_s, at=at)
     pool = steps.order_flow(pool, steps.co_listening(lis, pool["track"]))
