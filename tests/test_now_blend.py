@@ -390,7 +390,7 @@ def test_signals_brought_up_to_date_are_the_signals_computed_afresh() -> None:
     every = _fresh(lis)
     everyday = Signals(every, (jazz,), every.end_s + 1)
     column = SIGNALS.index("everyday")
-    reference = everyday_taste(every, everyday.everyday, every.end_s + 1)
+    reference = everyday_taste(every, (jazz,), every.end_s + 1)
     assert np.allclose(everyday.fixed[:, column], reference)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -83,8 +84,7 @@ def _drifting_history() -> pd.DataFrame:
 
 def test_everyday_taste_follows_the_drift_and_leaves_moments_out() -> None:
     lis = build_listening(_drifting_history(), "UTC")
-    mask = everyday_mask(lis, [JAZZ])
-    taste = everyday_taste(lis, mask, lis.end_s)
+    taste = everyday_taste(lis, [JAZZ], lis.end_s + 1)
     assert taste.sum() == pytest.approx(1.0)
     top = [str(lis.names[t]) for t in np.argsort(-taste)[:3]]
     assert sorted(top) == ["new 0", "new 1", "new 2"]
@@ -92,7 +92,9 @@ def test_everyday_taste_follows_the_drift_and_leaves_moments_out() -> None:
     assert all(str(lis.names[t]).startswith("old") for t in np.argsort(-plays)[:4])
     jazz = [t for t in range(lis.n_tracks) if str(lis.names[t]).startswith("jazz")]
     assert taste[jazz].sum() == 0
-    nothing = everyday_taste(lis, np.zeros(len(lis.track), dtype=bool), lis.end_s)
+    nobody = replace(lis, mine=np.zeros(len(lis.track), dtype=bool))  # no play of the person's
+    assert not everyday_mask(nobody, []).any()
+    nothing = everyday_taste(nobody, [], nobody.end_s + 1)
     assert not nothing.any()
 
 

@@ -270,7 +270,7 @@ class Signals:
     `evaluate` can ask every quarter hour of a long history."""
 
     def __init__(self, lis: Listening, moments: Sequence[Moment], now_s: int) -> None:
-        from yawyas.playlists.generate import everyday_mask
+        from yawyas.playlists.generate import everyday_mask, everyday_taste
 
         lis = lis.before(now_s)
         self.lis = lis
@@ -282,17 +282,16 @@ class Signals:
             last >= 0, np.exp2(-np.maximum(now_s - last, 0) / DAY_S / RECENT_HALF_LIFE_DAYS), 0.0
         )
         frequency = lis.plays_per_track().astype(np.float64)
-        moments = self.moments
-        self.everyday = lis.per_play(("everyday", moments), lambda w: everyday_mask(w, moments))
+        self.everyday = everyday_mask(lis, self.moments)
         age_s = np.maximum(now_s - lis.start_s, ACTIVATION_MIN_AGE_S).astype(np.float64)
         columns = (
             recent,
-            self.lis.halving_sums(self.now_s, WEEK_HALF_LIFE_DAYS),
-            self.lis.halving_sums(self.now_s, SEASON_HALF_LIFE_DAYS),
+            lis.halving_sums(now_s, WEEK_HALF_LIFE_DAYS),
+            lis.halving_sums(now_s, SEASON_HALF_LIFE_DAYS),
             frequency,
             _sums(lis.track, age_s**-ACTIVATION_DECAY, n),  # a power law: all of it each time
             self._colisten(),
-            self._everyday_taste(),
+            everyday_taste(lis, self.moments, now_s),
             self._artist(frequency),
             *self._session(),
         )
@@ -300,27 +299,6 @@ class Signals:
         self._by_moment: dict[str, FloatArray] = {}
         self._by_device: dict[int, FloatArray] = {}
         self._slot_moment: dict[int, Moment | None] = {}
-
-    def _everyday_taste(self) -> FloatArray:
-        """Per song: its share of the everyday plays (`everyday_mask`), see
-        `generate.everyday_taste`."""
-        from yawyas.playlists.generate import (
-            EVERYDAY_HALF_LIFE_DAYS,
-            everyday_mask,
-            mix_everyday_taste,
-        )
-
-        lis, moments = self.lis, self.moments
-
-        def mask(whole: Listening) -> FloatArray:
-            everyday = whole.per_play(("everyday", moments), lambda w: everyday_mask(w, moments))
-            out: FloatArray = everyday.astype(np.float64)
-            return out
-
-        key = ("everyday", moments)
-        recent = self.lis.halving_sums(self.now_s, EVERYDAY_HALF_LIFE_DAYS, key, within=mask)
-        all_time = lis.play_sums(key, lis.n_tracks, None, mask)
-        return mix_everyday_taste(lis, recent, all_time)
 
     def _artist(self, plays: FloatArray) -> FloatArray:
         """Per song: its artist's share of the recent plays, spread over the artist's songs as

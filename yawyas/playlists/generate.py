@@ -191,42 +191,46 @@ def moment_weights(listening: Listening, moment: Moment) -> FloatArray:
 
 def everyday_mask(listening: Listening, moments: Sequence[Moment]) -> BoolArray:
     """Per play: True when its local start falls in no moment's window (everyday listening)
-    and it is the person's own (`listening.mine`: not the kids', not someone else's)."""
-    out = np.ones(len(listening.track), dtype=bool)
-    if listening.mine is not None:
-        out &= listening.mine
-    for m in moments:
-        out &= ~moment_holds(m, listening.weekday, listening.minute)
-    return out
+    and it is the person's own (`listening.mine`: not the kids', not someone else's).
+    Computed once per history and moments (`Listening.per_play`); read-only."""
+    moments = tuple(moments)
+
+    def compute(whole: Listening) -> BoolArray:
+        out = np.ones(len(whole.track), dtype=bool)
+        if whole.mine is not None:
+            out &= whole.mine
+        for m in moments:
+            out &= ~moment_holds(m, whole.weekday, whole.minute)
+        return out
+
+    return listening.per_play(("everyday", moments), compute)
 
 
-def everyday_taste(listening: Listening, everyday: BoolArray, now_s: int) -> FloatArray:
-    """Per track: its share of the everyday plays (the plays in `everyday`), recency-weighted
-    (EVERYDAY_HALF_LIFE_DAYS before `now_s`); sums to 1, or 0 everywhere without such plays
-    (see `mix_everyday_taste`)."""
-    n = listening.n_tracks
-    weight = recency(listening, now_s, EVERYDAY_HALF_LIFE_DAYS) * everyday
-    recent = np.bincount(listening.track, weights=weight, minlength=n).astype(np.float64)
-    all_time = np.bincount(listening.track[everyday], minlength=n).astype(np.float64)
-    return mix_everyday_taste(listening, recent, all_time)
-
-
-def mix_everyday_taste(
-    listening: Listening, recent: FloatArray, all_time: FloatArray
-) -> FloatArray:
-    """Everyday taste from each track's recency-weighted everyday plays (`recent`) and all its
-    everyday plays (`all_time`); sums to 1, or 0 everywhere without such plays.
+def everyday_taste(listening: Listening, moments: Sequence[Moment], now_s: int) -> FloatArray:
+    """Per track: its share of the everyday plays (`everyday_mask`) before `now_s`,
+    recency-weighted (EVERYDAY_HALF_LIFE_DAYS before `now_s`); sums to 1, or 0 everywhere
+    without such plays. (Its sums are brought up to date from the last time asked:
+    `Listening.play_sums`.)
 
     EVERYDAY_ARTIST_SHARE of it goes by artist: the artist's recent share spread over the
     artist's tracks as the whole history prefers them, so a newly loved artist brings its
     favourite tracks even before each of them is played again; the rest by the track itself."""
-    n = listening.n_tracks
-    n_artists = int(listening.artist.max()) + 1 if n else 0
-    artist_recent = np.bincount(listening.artist, weights=recent, minlength=n_artists)
-    artist_all = np.bincount(listening.artist, weights=all_time, minlength=n_artists)
-    within = all_time / np.maximum(artist_all[listening.artist], 1.0)
+    moments = tuple(moments)
+    lis = listening.before(now_s)
+
+    def within(whole: Listening) -> FloatArray:
+        out: FloatArray = everyday_mask(whole, moments).astype(np.float64)
+        return out
+
+    key = ("everyday", moments)
+    recent = lis.halving_sums(now_s, EVERYDAY_HALF_LIFE_DAYS, key, within=within)
+    all_time = lis.play_sums(key, lis.n_tracks, None, within)
+    n_artists = int(lis.artist.max()) + 1 if lis.n_tracks else 0
+    artist_recent = np.bincount(lis.artist, weights=recent, minlength=n_artists)
+    artist_all = np.bincount(lis.artist, weights=all_time, minlength=n_artists)
+    share_within = all_time / np.maximum(artist_all[lis.artist], 1.0)
     share = (
-        EVERYDAY_ARTIST_SHARE * artist_recent[listening.artist] * within
+        EVERYDAY_ARTIST_SHARE * artist_recent[lis.artist] * share_within
         + (1 - EVERYDAY_ARTIST_SHARE) * recent
     )
     total = float(share.sum())
