@@ -35,8 +35,7 @@ of the last weeks with plays, the signals come from the plays before that week o
 weights are the mixture that makes those weeks' plays likeliest (EM: the log-likelihood of a
 mixture of fixed distributions is concave in its weights, so this is stable even on a few
 hundred plays); the prior and the replay are the pair whose top-N songs held the most of them.
-numpy only:
-`playlist now` starts fast.
+numpy only: `playlist now` starts fast.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ blend fitted for a quarter hour ahead on the weeks before the window (moments as
 window's cutoff), and the baselines each from the plays before that quarter hour. With
 `every_minutes` (a multiple of 15), `now` and the baselines are remade that often only, each
 quarter hour judged with the plays before the last time they were made (30: a playlist that
-`yawyas schedule` refreshes every 30 minutes). Without it,
-each window is judged whole from its cutoff, `now` fitted for a week ahead.
+`yawyas schedule` refreshes every 30 minutes). Without `rolling`, each window is judged whole
+from its cutoff, `now` fitted for a week ahead.
 
 Baselines, from the same plays before the same cutoff, on the same held-out plays:
 - top: the overall top songs by plays;
@@ -307,11 +307,11 @@ def evaluate_window(
     recipe = now_recipe(size)
     hits = dict.fromkeys(("now", *BASELINES), 0)
     judged_at, train, ctx, fixed = -1, first, context, {}
+    every_s = every_minutes * 60
     for group in np.unique(groups).tolist():
         here = groups == group
         # from the cutoff; rolling, from the last time `now` was made again (every quarter
         # hour by default, as asked at the minute; every 30 minutes as `schedule` refreshes it)
-        every_s = every_minutes * 60
         at_s = max(cutoff_s, group * QUARTER_S // every_s * every_s) if rolling else cutoff_s
         if at_s != judged_at:
             judged_at, train = at_s, listening.before(at_s)

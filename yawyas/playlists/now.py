@@ -84,11 +84,11 @@ class NowEvidence(Mapping[int, str]):
         self._weekday, self._minute = when.weekday(), when.hour * 60 + when.minute
         slot = int(slot_of(self._weekday, self._minute))
         week_minute = self._weekday * 1440 + self._minute
-        near = plays_around(signals.lis, week_minute)
-        self._near = np.bincount(signals.lis.track[near], minlength=lis.n_tracks)
+        near = plays_around(lis, week_minute)
+        self._near = np.bincount(lis.track[near], minlength=lis.n_tracks)
         self._moment = signals.moment_for(slot)
         self._device = signals.near(week_minute)[1]
-        self._everyday = EverydayEvidence(signals.lis, signals.everyday, now_s)
+        self._everyday = EverydayEvidence(lis, signals.everyday, now_s)
 
     def __getitem__(self, track: int) -> str:
         row = self._parts[track]

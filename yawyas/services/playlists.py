@@ -264,9 +264,8 @@ def build_now(
     """The `now` playlist for the local datetime `at`, and the name of the moment it is in
     ("Everyday listening, around ..." outside every moment; the time-of-week neighbourhood in
     words when no moments are known). With the zone `tz`, it is made as of that time (see
-    `asked_seconds`); without, as of the last play."""
-    now_s = None if tz is None else asked_seconds(at, tz)
-    playlist = build_playlist(now_recipe(size), ctx, now_s=now_s, at=at)
+    `asked_seconds`); without, as of just after the last play."""
+    playlist = build_recipe(ctx, now_recipe(size), at, tz=tz)
     moment = moment_at(ctx.moments, at)
     if moment is not None:
         return moment.name, playlist
@@ -353,11 +352,9 @@ def publish_recipes(
     `asked_seconds`). A recipe that fails (no such mood, Spotify error) is reported and the
     others go on; a login problem or a long rate limit stops them all."""
     out: list[Outcome] = []
-    asked = None if tz is None else asked_seconds(at, tz)
     for recipe in recipes:
         try:
-            now_s = asked if recipe.now else None
-            playlist = build_playlist(recipe, ctx, now_s=now_s, at=at)
+            playlist = build_recipe(ctx, recipe, at, tz=tz)
             playlist = resolve_playlist(client, conn, playlist, policy=policy)
             result = publish_playlist(
                 client, conn, recipe, playlist, dry_run=dry_run, policy=policy
